@@ -1,0 +1,167 @@
+package org.hebbcnn.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.SplittableRandom;
+import org.hebbcnn.rules.OutputFunction;
+import org.hebbcnn.rules.PlasticityRule;
+import org.hebbcnn.rules.RuleInput;
+import org.hebbcnn.tensors.PatchOps;
+
+/**
+ * A convolution trained by a local plasticity rule: no bias, stride 1, no padding (the paper's
+ * network). A fully connected layer is the same thing with a kernel that covers the whole input
+ * map ({@link #fullyConnected}); it then runs as matrix products.
+ *
+ * <p>Training computes the pre-activation once and shares it between the output and the update.
+ * Temporaries live in a sub-manager closed at the end of each call, so native memory is freed
+ * deterministically; returned arrays belong to the input's manager.
+ */
+public final class HebbianLayer implements AutoCloseable {
+    private final NDManager manager;
+    private final PlasticityRule rule;
+    private final OutputFunction output;
+    private final Shape kernelShape;
+    private NDArray weights;
+
+    /**
+     * @param kernelShape [O, C, kh, kw]
+     * @param output what the layer passes on; null for the rule's default
+     * @param seed weights start uniform in +-1/sqrt(fan_in), drawn from this seed
+     */
+    public HebbianLayer(NDManager parent, Shape kernelShape, PlasticityRule rule, OutputFunction output, long seed) {
+        if (kernelShape.dimension() != 4) {
+            throw new IllegalArgumentException("kernel shape must be [O, C, kh, kw], got " + kernelShape);
+        }
+        this.manager = parent.newSubManager();
+        this.rule = rule;
+        this.output = output == null ? rule.defaultOutput() : output;
+        this.kernelShape = kernelShape;
+        this.weights = manager.create(initialWeights(kernelShape, seed), kernelShape);
+    }
+
+    public HebbianLayer(NDManager parent, Shape kernelShape, PlasticityRule rule, long seed) {
+        this(parent, kernelShape, rule, null, seed);
+    }
+
+    /** A dense layer on inputs [C, H, W]: a convolution whose kernel is the whole H x W map. */
+    public static HebbianLayer fullyConnected(NDManager parent, Shape inputShape, int outputs, PlasticityRule rule,
+            OutputFunction output, long seed) {
+        Shape kernel = new Shape(outputs, inputShape.get(0), inputShape.get(1), inputShape.get(2));
+        return new HebbianLayer(parent, kernel, rule, output, seed);
+    }
+
+    static float[] initialWeights(Shape shape, long seed) {
+        long fanIn = shape.size() / shape.get(0);
+        float bound = (float) (1.0 / Math.sqrt(fanIn));
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] w = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+        }
+        return w;
+    }
+
+    /** The layer's output for x [B, C, H, W], without learning. */
+    public NDArray forward(NDArray x) {
+        return run(x, null, 0f, false);
+    }
+
+    /** Forward pass plus one plasticity step W <- W + lr * dW; returns the output (computed before the step). */
+    public NDArray train(NDArray x, NDArray teacher, float lr) {
+        if (rule.needsTeacher() && teacher == null) {
+            throw new IllegalArgumentException(rule.name() + " needs a teacher signal to train");
+        }
+        return run(x, teacher, lr, true);
+    }
+
+    /** The weight change this batch would cause, without applying it. */
+    public NDArray weightChange(NDArray x, NDArray teacher) {
+        NDManager caller = x.getManager();
+        try (NDManager scope = caller.newSubManager()) {
+            attach(scope, x, teacher);
+            NDArray dw = rule.weightChange(new RuleInput(x, weights, PatchOps.conv(x, weights), teacher));
+            dw.attach(caller);
+            return dw;
+        }
+    }
+
+    private NDArray run(NDArray x, NDArray teacher, float lr, boolean learn) {
+        checkInput(x);
+        NDManager caller = x.getManager();
+        try (NDManager scope = caller.newSubManager()) {
+            attach(scope, x, teacher);
+            NDArray s = PatchOps.conv(x, weights);
+            NDArray out = output.apply(s, weights);
+            if (learn) {
+                NDArray dw = rule.weightChange(new RuleInput(x, weights, s, teacher));
+                weights.addi(dw.muli(lr));
+            }
+            out.attach(caller);
+            return out;
+        }
+    }
+
+    private void attach(NDManager scope, NDArray x, NDArray teacher) {
+        x.tempAttach(scope);
+        weights.tempAttach(scope);
+        if (teacher != null) {
+            teacher.tempAttach(scope);
+        }
+    }
+
+    private void checkInput(NDArray x) {
+        Shape s = x.getShape();
+        if (s.dimension() != 4 || s.get(1) != kernelShape.get(1) || s.get(2) < kernelShape.get(2)
+                || s.get(3) < kernelShape.get(3)) {
+            throw new IllegalArgumentException("input " + s + " does not fit kernel " + kernelShape);
+        }
+    }
+
+    /** The output shape [C, H, W] for inputs of shape [C, H, W]. */
+    public Shape outputShape(Shape input) {
+        return new Shape(kernelShape.get(0), input.get(1) - kernelShape.get(2) + 1, input.get(2) - kernelShape.get(3) + 1);
+    }
+
+    public NDArray weights() {
+        return weights;
+    }
+
+    /** Replaces the weights by a copy of w (same shape). */
+    public void setWeights(NDArray w) {
+        if (!w.getShape().equals(kernelShape)) {
+            throw new IllegalArgumentException("weights " + w.getShape() + " do not match " + kernelShape);
+        }
+        NDArray copy = w.toType(DataType.FLOAT32, true);
+        copy.attach(manager);
+        weights.close();
+        weights = copy;
+    }
+
+    public PlasticityRule rule() {
+        return rule;
+    }
+
+    public OutputFunction outputFunction() {
+        return output;
+    }
+
+    public Shape kernelShape() {
+        return kernelShape;
+    }
+
+    /** Whether every weight is finite (a diverging rule shows up here first). */
+    public boolean weightsFinite() {
+        try (NDManager scope = manager.newSubManager()) {
+            weights.tempAttach(scope);
+            return !weights.isNaN().any().getBoolean() && !weights.isInfinite().any().getBoolean();
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

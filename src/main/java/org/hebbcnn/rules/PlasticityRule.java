@@ -1,0 +1,29 @@
+package org.hebbcnn.rules;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A local learning rule: turns one batch (input, weights, pre-activations, optional teacher) into
+ * a weight change dW shaped like W. The layer applies W <- W + lr * dW (plain SGD, as in the
+ * reference). Implementations must use whole-batch tensor operations only.
+ */
+public interface PlasticityRule {
+    /** Short name used in configs and reports, e.g. "hpca". */
+    String name();
+
+    /** The weight change for this batch, already aggregated over patches and batch. */
+    NDArray weightChange(RuleInput in);
+
+    /** What the layer passes on to the next layer when no other output function is chosen. */
+    default OutputFunction defaultOutput() {
+        return OutputFunction.RELU;
+    }
+
+    /** Whether {@link RuleInput#teacher()} must be given during training. */
+    default boolean needsTeacher() {
+        return false;
+    }
+
+    /** Training progress in [0, 1], for rules with schedules (SOM neighbourhood width). */
+    default void setProgress(double fraction) {}
+}
