@@ -96,8 +96,7 @@ public final class HebbianLayer implements AutoCloseable {
             NDArray s = PatchOps.conv(x, weights);
             NDArray out = output.apply(s, weights);
             if (learn) {
-                NDArray dw = rule.weightChange(new RuleInput(x, weights, s, teacher));
-                weights.addi(dw.muli(lr));
+                rule.apply(new RuleInput(x, weights, s, teacher), lr);
             }
             out.attach(caller);
             return out;

@@ -24,6 +24,11 @@ public abstract class ActivityRule implements PlasticityRule {
         return form.apply(in.input(), activity(in), in.weights(), aggregation);
     }
 
+    @Override
+    public void apply(RuleInput in, float lr) {
+        form.applyInPlace(in.input(), activity(in), in.weights(), aggregation, lr);
+    }
+
     public UpdateForm form() {
         return form;
     }

@@ -14,6 +14,15 @@ public interface PlasticityRule {
     /** The weight change for this batch, already aggregated over patches and batch. */
     NDArray weightChange(RuleInput in);
 
+    /**
+     * Applies W <- W + lr * dW to {@code in.weights()} in place. Rules override this with fused or
+     * sparse forms that avoid materialising dW (a dense layer's 4096 x 2304 weights make every
+     * full-size temporary cost as much as the forward pass); the result must equal the default.
+     */
+    default void apply(RuleInput in, float lr) {
+        in.weights().addi(weightChange(in).muli(lr));
+    }
+
     /** What the layer passes on to the next layer when no other output function is chosen. */
     default OutputFunction defaultOutput() {
         return OutputFunction.RELU;

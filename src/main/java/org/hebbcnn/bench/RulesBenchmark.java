@@ -1,0 +1,81 @@
+package org.hebbcnn.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.hebbcnn.layers.HebbianLayer;
+import org.hebbcnn.layers.TryOutShapes;
+import org.hebbcnn.layers.TryOutShapes.LayerShape;
+import org.hebbcnn.rules.PlasticityRule;
+
+/**
+ * Times, for each layer of the try-out network and each rule, the forward pass alone against the
+ * forward pass plus the plasticity update (median of several runs after warm-up).
+ */
+public final class RulesBenchmark {
+
+    /** One measured cell. ratio = updateMs / forwardMs. */
+    public record Result(String layer, String rule, double forwardMs, double updateMs, double ratio) {}
+
+    private final int batch;
+    private final int warmup;
+    private final int repeats;
+
+    public RulesBenchmark(int batch, int warmup, int repeats) {
+        this.batch = batch;
+        this.warmup = warmup;
+        this.repeats = repeats;
+    }
+
+    public Result measure(NDManager manager, LayerShape shape, Supplier<PlasticityRule> ruleFactory) {
+        try (NDManager m = manager.newSubManager()) {
+            PlasticityRule rule = ruleFactory.get();
+            Shape in = shape.input();
+            NDArray x = m.randomNormal(new Shape(batch, in.get(0), in.get(1), in.get(2))).maximum(0f);
+            int outputs = (int) shape.kernel().get(0);
+            NDArray teacher = m.randomInteger(0, outputs, new Shape(batch), DataType.INT64).oneHot(outputs)
+                    .toType(DataType.FLOAT32, false);
+            try (HebbianLayer layer = new HebbianLayer(m, shape.kernel(), rule, 42)) {
+                double forward = medianMs(() -> layer.forward(x).close());
+                // A tiny rate keeps the weights where they are over the repeats.
+                double update = medianMs(() -> layer.train(x, teacher, 1e-9f).close());
+                return new Result(shape.describe(), rule.name(), forward, update, update / forward);
+            }
+        }
+    }
+
+    public List<Result> run(NDManager manager, List<LayerShape> layers, List<Supplier<PlasticityRule>> rules,
+            Runnable onEach) {
+        List<Result> results = new ArrayList<>();
+        for (LayerShape layer : layers) {
+            for (Supplier<PlasticityRule> rule : rules) {
+                results.add(measure(manager, layer, rule));
+                onEach.run();
+            }
+        }
+        return results;
+    }
+
+    private double medianMs(Runnable op) {
+        for (int i = 0; i < warmup; i++) {
+            op.run();
+        }
+        double[] times = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long start = System.nanoTime();
+            op.run();
+            times[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(times);
+        return repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
+    }
+
+    public static List<LayerShape> tryOutLayers() {
+        return TryOutShapes.layers(10);
+    }
+}
