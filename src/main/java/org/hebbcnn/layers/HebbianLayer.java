@@ -4,11 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.hebbcnn.rules.OutputFunction;
 import org.hebbcnn.rules.PlasticityRule;
 import org.hebbcnn.rules.RuleInput;
 import org.hebbcnn.tensors.PatchOps;
+import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.Npy;
 
 /**
  * A convolution trained by a local plasticity rule: no bias, stride 1, no padding (the paper's
@@ -137,6 +140,23 @@ public final class HebbianLayer implements AutoCloseable {
         copy.attach(manager);
         weights.close();
         weights = copy;
+    }
+
+    /** Writes the weights [O, C, kh, kw] as a NumPy .npy file (float32). */
+    public void saveWeights(Path file) {
+        Npy.write(file, weights);
+    }
+
+    /** Reads weights written by {@link #saveWeights} (or NumPy); the shape must match this layer's. */
+    public void loadWeights(Path file) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray loaded = Npy.read(file, scope);
+            if (!loaded.getShape().equals(kernelShape)) {
+                throw new InputError(file + ": weights of shape " + loaded.getShape() + " do not fit this layer's "
+                        + kernelShape);
+            }
+            setWeights(loaded);
+        }
     }
 
     public PlasticityRule rule() {
