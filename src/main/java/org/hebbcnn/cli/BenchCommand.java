@@ -16,6 +16,7 @@ import org.hebbcnn.rules.PlasticityRule;
 import org.hebbcnn.rules.Rules;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

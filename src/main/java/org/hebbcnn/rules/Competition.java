@@ -36,9 +36,12 @@ public final class Competition {
         }
         NDArray ranked = s.div(PatchOps.weightNorms(w).maximum(1e-12f).reshape(1, -1, 1, 1));
         NDArray indices = k == 1 ? ranked.argMax(1).expandDims(1) : ranked.topK(k, 1, true, false).get(1);
-        // indices [B, k, H', W'] -> one-hot [B, k, H', W', O] -> summed over the k winners.
-        NDArray mask = indices.oneHot((int) o).toType(DataType.FLOAT32, false).sum(new int[] {1});
-        return mask.transpose(0, 3, 1, 2);
+        // Compare each winner index [B, k, H', W'] with every neuron number, giving the mask directly
+        // in [B, O, H', W'] layout (no one-hot tensor, no transpose). argMax breaks ties by the
+        // lowest index, so a blank patch has exactly k winners too.
+        NDArray neurons = indices.getManager().arange(0, (int) o, 1, indices.getDataType()).reshape(1, 1, o, 1, 1);
+        NDArray mask = indices.expandDims(2).eq(neurons).toType(DataType.FLOAT32, false);
+        return k == 1 ? mask.squeeze(1) : mask.sum(new int[] {1});
     }
 
     /** Winner index per position, [B, H', W'] (1-WTA). */

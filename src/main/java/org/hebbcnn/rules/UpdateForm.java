@@ -31,7 +31,7 @@ public enum UpdateForm {
      * Above this many neurons, a fully connected Sanger update uses the blocked formulation; the
      * block width trades the cost of the diagonal blocks O*b*(N+K) against matrix-product size.
      */
-    static final int SANGER_BLOCK = 128;
+    static final int SANGER_BLOCK = Integer.getInteger("hebbcnn.sangerBlock", 128);
 
     /** The aggregated update dW [O, C, kh, kw] for input x, activity y [B, O, H', W'], weights W. */
     public NDArray apply(NDArray x, NDArray y, NDArray w, Aggregation aggregation) {
@@ -132,36 +132,55 @@ public enum UpdateForm {
     }
 
     /**
-     * Sanger for a dense layer by blocks of neurons: block I gets Y_I^T R_I - tril(Y_I^T Y_I) W_I,
-     * where R_I = X - sum_{J<I} Y_J W_J is the input minus the reconstruction by all earlier blocks
-     * (kept as a running residual). Equal to Y^T X - tril(Y^T Y) W without ever forming the O x O
-     * product with W.
-     */
-    /**
-     * x [N, K], y [N, O], w [O, K]. Writes scale * (sum) into {@code out}, or, when {@code inPlace},
-     * adds it to w block by block: each block's old weights are used for its own update and for
-     * the residual before they are overwritten, so the result equals the all-at-once update.
+     * Sanger for a dense layer by blocks of b neurons, as a handful of batched products (no Java
+     * loop over blocks). With P_J = Y_J W_J the reconstruction by block J and S_I = sum_{J<=I} P_J
+     * (a cumulative sum over blocks), block I's rows of Y^T X - tril(Y^T Y) W are
+     * Y_I^T (X - S_I) + triu_strict(Y_I^T Y_I) W_I: the inclusive sum also subtracts the strictly
+     * upper part of the block's own Gram matrix, which the last term puts back. Cost 2 N O K +
+     * O b (N + K) multiply-adds instead of O^2 (N + K); memory (O / b) N K floats for the sums.
+     * x [N, K], y [N, O], w [O, K]. Writes scale * (sum) into {@code out}, or adds it to w when
+     * {@code inPlace} (all of it computed from the old weights first).
      */
     static void sangerBlocked(NDArray x, NDArray y, NDArray w, float scale, boolean inPlace, NDArray out) {
+        long n = x.getShape().get(0);
+        long k = x.getShape().get(1);
         long o = w.getShape().get(0);
-        NDArray residual = x.duplicate();
-        for (long start = 0; start < o; start += SANGER_BLOCK) {
-            long end = Math.min(o, start + SANGER_BLOCK);
-            NDIndex rows = new NDIndex("{}:{}", start, end);
-            NDArray yBlock = y.get(new NDIndex(":, {}:{}", start, end));
-            NDArray yBlockT = yBlock.transpose();
-            NDArray wBlock = w.get(rows);
-            NDArray own = lowerTriangular(yBlockT.matMul(yBlock)).matMul(wBlock);
-            NDArray change = yBlockT.matMul(residual).subi(own).muli(scale);
-            if (end < o) {
-                residual.subi(yBlock.matMul(wBlock));
-            }
-            if (inPlace) {
-                w.set(rows, wBlock.addi(change));
-            } else {
-                out.set(rows, change);
-            }
+        long b = SANGER_BLOCK;
+        long padded = (o + b - 1) / b * b;
+        NDArray yp = y;
+        NDArray wp = w;
+        if (padded != o) { // silent neurons (zero activity, zero weights) fill the last block
+            NDManager m = w.getManager();
+            yp = y.concat(m.zeros(new Shape(n, padded - o), y.getDataType()), 1);
+            wp = w.concat(m.zeros(new Shape(padded - o, k), w.getDataType()), 0);
         }
+        long blocks = padded / b;
+        NDArray yBlocks = yp.reshape(n, blocks, b).transpose(1, 0, 2); // [nb, N, b]
+        // The scale goes into the small [nb, b, N] factor, sparing a pass over the O x K result.
+        NDArray yBlocksT = yBlocks.transpose(0, 2, 1).mul(scale); // [nb, b, N]
+        NDArray wBlocks = wp.reshape(blocks, b, k); // [nb, b, K]
+        NDArray residual = yBlocks.matMul(wBlocks).cumSum(0); // S_I, [nb, N, K]
+        residual.negi().addi(x.reshape(1, n, k)); // X - S_I
+        NDArray change = yBlocksT.matMul(residual);
+        residual.close();
+        NDArray gram = yBlocksT.matMul(yBlocks); // [nb, b, b]
+        NDArray strictUpper = lowerTriangularMask(gram.get(0)).neg().add(1f);
+        change.addi(gram.muli(strictUpper).matMul(wBlocks));
+        NDArray sum = change.reshape(padded, k);
+        if (padded != o) {
+            sum = sum.get(new NDIndex("0:{}", o));
+        }
+        if (inPlace) {
+            w.addi(sum);
+        } else {
+            out.set(new NDIndex(":"), sum);
+        }
+    }
+
+    private static NDArray lowerTriangularMask(NDArray square) {
+        long size = square.getShape().get(0);
+        NDArray idx = square.getManager().arange(0, (int) size, 1, DataType.INT32);
+        return idx.reshape(size, 1).gte(idx.reshape(1, size)).toType(square.getDataType(), false);
     }
 
     /** a with the part above the diagonal zeroed (keeps j <= i). */

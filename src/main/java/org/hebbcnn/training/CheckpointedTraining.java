@@ -1,0 +1,155 @@
+package org.hebbcnn.training;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * An epoch loop that survives being killed. After every epoch the model and the loop's state are
+ * written to a fresh directory that is then renamed into place ({@code ckpt-<epoch>}, an atomic
+ * step), so a run killed at any moment loses at most the epoch in progress, and running it again
+ * resumes after the last complete epoch. The checkpoint of the best validation epoch is kept as
+ * the selected model (the paper's model selection).
+ */
+public final class CheckpointedTraining {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String PREFIX = "ckpt-";
+
+    /** What the loop trains. */
+    public interface Model {
+        /** One epoch of training, 0-based. */
+        void trainEpoch(int epoch);
+
+        /** Validation accuracy (the selection criterion). */
+        double validate();
+
+        /** Writes everything needed to continue training bit-identically into an empty directory. */
+        void save(Path dir);
+
+        void load(Path dir);
+
+        /** A description of the first non-finite parameter (layer), or empty when all are finite. */
+        Optional<String> nonFinite();
+    }
+
+    public record EpochRecord(int epoch, double validationAccuracy, double seconds) {}
+
+    /** The loop's state, saved beside the model in every checkpoint. */
+    public record State(int epochsDone, int bestEpoch, double bestValidation, List<EpochRecord> history) {
+        static State initial() {
+            return new State(0, 0, Double.NEGATIVE_INFINITY, List.of());
+        }
+    }
+
+    /** The outcome: the state after the last epoch and the checkpoint holding the selected model. */
+    public record Outcome(State state, Path bestCheckpoint) {}
+
+    /** Raised when the model's parameters stop being finite. */
+    public static final class DivergedException extends RuntimeException {
+        public DivergedException(String message) {
+            super(message);
+        }
+    }
+
+    private CheckpointedTraining() {}
+
+    /**
+     * Trains until {@code epochs} epochs are done, resuming from the newest checkpoint in {@code dir}.
+     * Epochs are reported 1-based in messages.
+     */
+    public static Outcome run(Path dir, int epochs, Model model, Consumer<String> log) {
+        try {
+            Files.createDirectories(dir);
+            State state = State.initial();
+            Optional<Path> latest = latest(dir);
+            if (latest.isPresent()) {
+                state = JSON.readValue(latest.get().resolve("state.json").toFile(), State.class);
+                model.load(latest.get().resolve("model"));
+                log.accept("resuming " + dir + " after epoch " + state.epochsDone());
+            }
+            for (int epoch = state.epochsDone(); epoch < epochs; epoch++) {
+                long start = System.nanoTime();
+                model.trainEpoch(epoch);
+                Optional<String> bad = model.nonFinite();
+                if (bad.isPresent()) {
+                    throw new DivergedException("training diverged in epoch " + (epoch + 1) + ": " + bad.get()
+                            + " is no longer finite (NaN or infinity); lower the learning rate");
+                }
+                double accuracy = model.validate();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                List<EpochRecord> history = new ArrayList<>(state.history());
+                history.add(new EpochRecord(epoch + 1, accuracy, seconds));
+                boolean best = accuracy > state.bestValidation();
+                state = new State(epoch + 1, best ? epoch + 1 : state.bestEpoch(),
+                        best ? accuracy : state.bestValidation(), history);
+                write(dir, state, model);
+                log.accept(String.format("epoch %d/%d: validation %.2f%%%s (%.0f s)", epoch + 1, epochs,
+                        100 * accuracy, best ? " (best)" : "", seconds));
+            }
+            return new Outcome(state, dir.resolve(PREFIX + state.bestEpoch()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The newest complete checkpoint directory. */
+    public static Optional<Path> latest(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> epochOf(p) >= 0).max(Comparator.comparingInt(CheckpointedTraining::epochOf));
+        }
+    }
+
+    private static int epochOf(Path p) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(PREFIX) || !Files.isDirectory(p)) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(name.substring(PREFIX.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void write(Path dir, State state, Model model) throws IOException {
+        Path tmp = dir.resolve(".tmp-" + state.epochsDone());
+        deleteTree(tmp);
+        Files.createDirectories(tmp.resolve("model"));
+        model.save(tmp.resolve("model"));
+        JSON.writeValue(tmp.resolve("state.json").toFile(), state);
+        Files.move(tmp, dir.resolve(PREFIX + state.epochsDone()), StandardCopyOption.ATOMIC_MOVE);
+        // Keep only the newest checkpoint and the best one.
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                int e = epochOf(p);
+                if (e >= 0 && e != state.epochsDone() && e != state.bestEpoch()) {
+                    deleteTree(p);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(q);
+            }
+        }
+    }
+}

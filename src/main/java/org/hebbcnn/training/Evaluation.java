@@ -1,0 +1,29 @@
+package org.hebbcnn.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.function.UnaryOperator;
+import org.hebbcnn.data.Batch;
+import org.hebbcnn.data.BatchIterator;
+import org.hebbcnn.data.BatchOptions;
+import org.hebbcnn.data.ImageSet;
+import org.hebbcnn.data.Normalization;
+
+/** Accuracy of a scoring function over a whole image set, in batches. */
+public final class Evaluation {
+    public static final int BATCH = 256;
+
+    private Evaluation() {}
+
+    /** Top-k accuracy in [0, 1] of {@code scores} (images [B,3,32,32] to class scores [B, C]). */
+    public static double accuracy(NDManager manager, ImageSet set, Normalization normalization,
+            UnaryOperator<NDArray> scores, int k) {
+        long correct = 0;
+        for (Batch b : BatchIterator.of(set, normalization, BatchOptions.evaluation(BATCH), 0, manager)) {
+            try (b) {
+                correct += Accuracy.correct(scores.apply(b.images()), b.labels(), k);
+            }
+        }
+        return correct / (double) set.size();
+    }
+}

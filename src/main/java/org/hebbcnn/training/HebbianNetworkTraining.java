@@ -1,0 +1,89 @@
+package org.hebbcnn.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.Optional;
+import me.tongfei.progressbar.ProgressBar;
+import org.hebbcnn.data.Batch;
+import org.hebbcnn.data.BatchIterator;
+import org.hebbcnn.data.BatchOptions;
+import org.hebbcnn.data.ImageSet;
+import org.hebbcnn.data.Normalization;
+import org.hebbcnn.network.HebbianNetwork;
+import org.hebbcnn.util.Progress;
+
+/**
+ * Trains a {@link HebbianNetwork} (plain SGD steps of the Hebbian rules, lr 1e-3 in the reference)
+ * and scores it by its SHC's validation accuracy, the reference's model selection.
+ */
+public final class HebbianNetworkTraining implements CheckpointedTraining.Model {
+    private final NDManager manager;
+    private final HebbianNetwork network;
+    private final ImageSet train;
+    private final ImageSet validation;
+    private final Normalization normalization;
+    private final int batchSize;
+    private final float lr;
+    private final long shuffleSeed;
+    private final int epochs;
+    private final String label;
+
+    public HebbianNetworkTraining(NDManager manager, HebbianNetwork network, ImageSet train, ImageSet validation,
+            Normalization normalization, int batchSize, float lr, long shuffleSeed, int epochs, String label) {
+        this.manager = manager;
+        this.network = network;
+        this.train = train;
+        this.validation = validation;
+        this.normalization = normalization;
+        this.batchSize = batchSize;
+        this.lr = lr;
+        this.shuffleSeed = shuffleSeed;
+        this.epochs = epochs;
+        this.label = label;
+    }
+
+    @Override
+    public void trainEpoch(int epoch) {
+        BatchIterator batches = BatchIterator.of(train, normalization, BatchOptions.training(batchSize, shuffleSeed),
+                epoch, manager);
+        int total = batches.batchCount();
+        long seen = 0;
+        long correct = 0;
+        int step = 0;
+        try (ProgressBar bar = Progress.bar(label + " epoch " + (epoch + 1) + "/" + epochs, total)) {
+            for (Batch b : batches) {
+                try (b) {
+                    network.setProgress((epoch + step / (double) total) / epochs);
+                    NDArray scores = network.train(b.images(), b.labels(), lr);
+                    correct += Accuracy.correct(scores, b.labels(), 1);
+                    seen += b.size();
+                }
+                step++;
+                bar.step();
+                bar.setExtraMessage(String.format(" train acc %.1f%%", 100.0 * correct / seen));
+            }
+        }
+    }
+
+    @Override
+    public double validate() {
+        return Evaluation.accuracy(manager, validation, normalization, x -> network.forward(x).get(5), 1);
+    }
+
+    @Override
+    public void save(Path dir) {
+        network.save(dir);
+    }
+
+    @Override
+    public void load(Path dir) {
+        network.load(dir);
+    }
+
+    @Override
+    public Optional<String> nonFinite() {
+        int layer = network.firstNonFiniteLayer();
+        return layer == 0 ? Optional.empty() : Optional.of("layer " + layer + " (" + network.ruleName() + ")");
+    }
+}
