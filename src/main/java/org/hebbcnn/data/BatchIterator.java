@@ -35,7 +35,7 @@ public final class BatchIterator implements Iterator<Batch>, Iterable<Batch> {
         this.normalization = normalization == null ? Normalization.none() : normalization;
         this.options = options;
         this.manager = manager;
-        this.order = options.shuffle() ? epochOrder(set.size(), options.seed(), epoch) : identity(set.size());
+        this.order = options.shuffle() ? epochOrder(set.size(), options.seed(), epoch) : Shuffle.identity(set.size());
         int n = set.size();
         this.end = options.dropLast() ? n - n % options.batchSize() : n;
     }
@@ -51,15 +51,7 @@ public final class BatchIterator implements Iterator<Batch>, Iterable<Batch> {
      * seed mixes (seed, epoch), so every epoch differs and every run repeats.
      */
     public static int[] epochOrder(int n, long seed, int epoch) {
-        SplittableRandom random = new SplittableRandom(mix(seed) ^ mix(0x632BE59BD9B4E019L + epoch));
-        int[] order = identity(n);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return Shuffle.permutation(n, new SplittableRandom(mix(seed) ^ mix(0x632BE59BD9B4E019L + epoch)));
     }
 
     /** Number of batches this epoch yields. */
@@ -110,14 +102,6 @@ public final class BatchIterator implements Iterator<Batch>, Iterable<Batch> {
             sub.close();
             throw e;
         }
-    }
-
-    private static int[] identity(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        return order;
     }
 
     /** SplitMix64's finaliser: spreads nearby seeds (200, 201, ...) far apart. */

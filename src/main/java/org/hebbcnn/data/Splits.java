@@ -70,18 +70,7 @@ public final class Splits {
 
     /** 0..n-1 shuffled by Fisher-Yates with java.util.Random(seed): deterministic for a seed. */
     public static int[] shuffledIndices(int n, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
+        return Shuffle.permutation(n, new Random(seed));
     }
 
     public String datasetName() {

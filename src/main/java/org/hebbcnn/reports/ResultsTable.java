@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.hebbcnn.util.AtomicFiles;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -21,6 +20,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+import org.hebbcnn.util.AtomicFiles;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.Npy;
 import org.hebbcnn.util.NpyArray;
@@ -47,36 +47,18 @@ public final class NpzFile {
         if (Files.isDirectory(file)) {
             throw new InputError(file + ": cannot write: it is a directory");
         }
-        Path tmp = null;
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    ZipOutputStream zip = new ZipOutputStream(out)) {
-                zip.setMethod(ZipOutputStream.STORED);
-                for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
-                    writeEntry(zip, e.getKey(), e.getValue());
+            AtomicFiles.write(file, tmp -> {
+                try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE); ZipOutputStream zip = new ZipOutputStream(out)) {
+                    zip.setMethod(ZipOutputStream.STORED);
+                    for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
+                        writeEntry(zip, e.getKey(), e.getValue());
+                    }
                 }
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException atomicFailed) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+            });
         } catch (IOException e) {
             throw new InputError(file + ": cannot write: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
         }
     }
 

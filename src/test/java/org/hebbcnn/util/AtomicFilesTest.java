@@ -1,4 +1,4 @@
-package org.hebbcnn.reports;
+package org.hebbcnn.util;
 
 import static org.junit.jupiter.api.Assertions.*;
 
