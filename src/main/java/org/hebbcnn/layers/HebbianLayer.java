@@ -11,6 +11,7 @@ import org.hebbcnn.rules.PlasticityRule;
 import org.hebbcnn.rules.RuleInput;
 import org.hebbcnn.tensors.PatchOps;
 import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.UniformInit;
 import org.hebbcnn.util.Npy;
 
 /**
@@ -59,12 +60,7 @@ public final class HebbianLayer implements AutoCloseable {
     static float[] initialWeights(Shape shape, long seed) {
         long fanIn = shape.size() / shape.get(0);
         float bound = (float) (1.0 / Math.sqrt(fanIn));
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] w = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
-        }
-        return w;
+        return UniformInit.draw(new SplittableRandom(seed), shape.size(), bound);
     }
 
     /** The layer's output for x [B, C, H, W], without learning. */

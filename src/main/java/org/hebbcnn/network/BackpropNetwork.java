@@ -22,6 +22,7 @@ import org.hebbcnn.training.Losses;
 import org.hebbcnn.training.NesterovSgd;
 import org.hebbcnn.training.NpzFile;
 import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.UniformInit;
 import org.hebbcnn.util.Npy;
 import org.hebbcnn.util.NpyArray;
 
@@ -398,11 +399,11 @@ public final class BackpropNetwork implements AutoCloseable {
      */
     public void load(Path file) {
         Map<String, NpyArray> arrays = NpzFile.read(file);
-        long version = meta(file, arrays, "meta.version");
+        long version = NpzFile.longScalar(file, arrays, "meta.version", "network");
         if (version != FORMAT_VERSION) {
             throw new InputError(file + ": backprop network file version " + version + ", expected " + FORMAT_VERSION);
         }
-        long fileClasses = meta(file, arrays, "meta.classes");
+        long fileClasses = NpzFile.longScalar(file, arrays, "meta.classes", "network");
         if (fileClasses != classes) {
             throw new InputError(file + ": a network for " + fileClasses + " classes, this one has " + classes);
         }
@@ -421,33 +422,17 @@ public final class BackpropNetwork implements AutoCloseable {
                 copies.add(() -> target.set(a.toFloatArray()));
             }
         }
-        long fileSeed = meta(file, arrays, "meta.seed");
-        long draws = meta(file, arrays, "meta.dropout_draws");
-        long fileSteps = meta(file, arrays, "meta.steps");
-        float lr = metaFloat(file, arrays, "meta.learning_rate");
-        float wd = metaFloat(file, arrays, "meta.weight_decay");
+        long fileSeed = NpzFile.longScalar(file, arrays, "meta.seed", "network");
+        long draws = NpzFile.longScalar(file, arrays, "meta.dropout_draws", "network");
+        long fileSteps = NpzFile.longScalar(file, arrays, "meta.steps", "network");
+        float lr = NpzFile.floatScalar(file, arrays, "meta.learning_rate", "network");
+        float wd = NpzFile.floatScalar(file, arrays, "meta.weight_decay", "network");
         copies.forEach(Runnable::run);
         seed = fileSeed;
         dropoutDraws = draws;
         steps = fileSteps;
         sgd.setLearningRate(lr);
         sgd.setWeightDecay(wd);
-    }
-
-    static long meta(Path file, Map<String, NpyArray> arrays, String key) {
-        NpyArray a = arrays.get(key);
-        if (a == null || a.dtype() != Npy.Dtype.INT64 || a.size() != 1) {
-            throw new InputError(file + ": no int64 '" + key + "' (not a network file?)");
-        }
-        return a.toLongArray()[0];
-    }
-
-    static float metaFloat(Path file, Map<String, NpyArray> arrays, String key) {
-        NpyArray a = arrays.get(key);
-        if (a == null || a.dtype() != Npy.Dtype.FLOAT32 || a.size() != 1) {
-            throw new InputError(file + ": no float32 '" + key + "' (not a network file?)");
-        }
-        return a.toFloatArray()[0];
     }
 
     // =====================================================================================
@@ -525,8 +510,8 @@ public final class BackpropNetwork implements AutoCloseable {
             SplittableRandom random = new SplittableRandom(layerSeed(modelSeed, number));
             long fanIn = weightShape.size() / weightShape.get(0);
             float bound = (float) (1.0 / Math.sqrt(fanIn));
-            weight.set(uniform(random, (int) weightShape.size(), bound));
-            bias.set(uniform(random, (int) weightShape.get(0), bound));
+            weight.set(UniformInit.draw(random, (int) weightShape.size(), bound));
+            bias.set(UniformInit.draw(random, (int) weightShape.get(0), bound));
             if (gamma != null) {
                 int n = (int) weightShape.get(0);
                 float[] ones = new float[n];
@@ -539,14 +524,6 @@ public final class BackpropNetwork implements AutoCloseable {
             for (NDArray v : velocities) {
                 v.set(new float[(int) v.getShape().size()]);
             }
-        }
-
-        private float[] uniform(SplittableRandom random, int n, float bound) {
-            float[] w = new float[n];
-            for (int i = 0; i < n; i++) {
-                w[i] = (float) ((random.nextDouble() * 2 - 1) * bound); // as HebbianLayer.initialWeights
-            }
-            return w;
         }
 
         NDArray forward(NDArray h, boolean training) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.UniformInit;
 import org.hebbcnn.util.Npy;
 import org.hebbcnn.util.NpyArray;
 
@@ -56,20 +57,12 @@ public final class LinearProbe implements AutoCloseable {
         this.seed = seed;
         SplittableRandom random = new SplittableRandom(seed);
         float bound = (float) (1.0 / Math.sqrt(features));
-        weight = manager.create(uniform(random, Math.multiplyExact((long) classes, features), bound), new Shape(classes, features));
-        bias = manager.create(uniform(random, classes, bound), new Shape(classes));
+        weight = manager.create(UniformInit.draw(random, Math.multiplyExact((long) classes, features), bound), new Shape(classes, features));
+        bias = manager.create(UniformInit.draw(random, classes, bound), new Shape(classes));
         weightVelocity = manager.zeros(weight.getShape());
         biasVelocity = manager.zeros(bias.getShape());
         weight.setRequiresGradient(true);
         bias.setRequiresGradient(true);
-    }
-
-    private static float[] uniform(SplittableRandom random, long n, float bound) {
-        float[] w = new float[Math.toIntExact(n)];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
-        }
-        return w;
     }
 
     /** One SGD step on features [B, ...] (B x features values) with labels [B]; returns the mean loss. */
@@ -194,12 +187,12 @@ public final class LinearProbe implements AutoCloseable {
     /** Restores what {@link #save} wrote; a file for another size raises {@link InputError} naming it, changing nothing. */
     public void load(Path file) {
         Map<String, NpyArray> arrays = NpzFile.read(file);
-        long version = longMeta(file, arrays, "meta.version");
+        long version = NpzFile.longScalar(file, arrays, "meta.version", "linear probe");
         if (version != FORMAT_VERSION) {
             throw new InputError(file + ": linear probe file version " + version + ", expected " + FORMAT_VERSION);
         }
-        long f = longMeta(file, arrays, "meta.features");
-        long c = longMeta(file, arrays, "meta.classes");
+        long f = NpzFile.longScalar(file, arrays, "meta.features", "linear probe");
+        long c = NpzFile.longScalar(file, arrays, "meta.classes", "linear probe");
         if (f != features || c != classes) {
             throw new InputError(file + ": a probe for " + f + " features and " + c + " classes, this one has " + features
                     + " and " + classes);
@@ -217,11 +210,11 @@ public final class LinearProbe implements AutoCloseable {
                         + Npy.shapeRepr(e.getValue().getShape().getShape()) + ")");
             }
         }
-        long fileSeed = longMeta(file, arrays, "meta.seed");
-        long draws = longMeta(file, arrays, "meta.dropout_draws");
-        long fileSteps = longMeta(file, arrays, "meta.steps");
-        float lr = floatMeta(file, arrays, "meta.learning_rate");
-        float wd = floatMeta(file, arrays, "meta.weight_decay");
+        long fileSeed = NpzFile.longScalar(file, arrays, "meta.seed", "linear probe");
+        long draws = NpzFile.longScalar(file, arrays, "meta.dropout_draws", "linear probe");
+        long fileSteps = NpzFile.longScalar(file, arrays, "meta.steps", "linear probe");
+        float lr = NpzFile.floatScalar(file, arrays, "meta.learning_rate", "linear probe");
+        float wd = NpzFile.floatScalar(file, arrays, "meta.weight_decay", "linear probe");
         for (Map.Entry<String, NDArray> e : targets.entrySet()) {
             e.getValue().set(arrays.get(e.getKey()).toFloatArray());
         }
@@ -230,22 +223,6 @@ public final class LinearProbe implements AutoCloseable {
         steps = fileSteps;
         sgd.setLearningRate(lr);
         sgd.setWeightDecay(wd);
-    }
-
-    private static long longMeta(Path file, Map<String, NpyArray> arrays, String key) {
-        NpyArray a = arrays.get(key);
-        if (a == null || a.dtype() != Npy.Dtype.INT64 || a.size() != 1) {
-            throw new InputError(file + ": no int64 '" + key + "' (not a linear probe file?)");
-        }
-        return a.toLongArray()[0];
-    }
-
-    private static float floatMeta(Path file, Map<String, NpyArray> arrays, String key) {
-        NpyArray a = arrays.get(key);
-        if (a == null || a.dtype() != Npy.Dtype.FLOAT32 || a.size() != 1) {
-            throw new InputError(file + ": no float32 '" + key + "' (not a linear probe file?)");
-        }
-        return a.toFloatArray()[0];
     }
 
     @Override

@@ -180,4 +180,22 @@ public final class NpzFile {
             throw new InputError(where + ": " + e.getMessage(), e);
         }
     }
+
+    /** The int64 scalar {@code key} of a file read by {@link #read}; its absence means the file is not a {@code kind}. */
+    public static long longScalar(Path file, Map<String, NpyArray> arrays, String key, String kind) {
+        NpyArray a = arrays.get(key);
+        if (a == null || a.dtype() != Npy.Dtype.INT64 || a.size() != 1) {
+            throw new InputError(file + ": no int64 '" + key + "' (not a " + kind + " file?)");
+        }
+        return a.toLongArray()[0];
+    }
+
+    /** The float32 scalar {@code key}, like {@link #longScalar}. */
+    public static float floatScalar(Path file, Map<String, NpyArray> arrays, String key, String kind) {
+        NpyArray a = arrays.get(key);
+        if (a == null || a.dtype() != Npy.Dtype.FLOAT32 || a.size() != 1) {
+            throw new InputError(file + ": no float32 '" + key + "' (not a " + kind + " file?)");
+        }
+        return a.toFloatArray()[0];
+    }
 }
