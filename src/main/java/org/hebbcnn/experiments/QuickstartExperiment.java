@@ -19,6 +19,7 @@ import org.hebbcnn.layers.HebbianLayer;
 import org.hebbcnn.reports.KernelGrid;
 import org.hebbcnn.rules.Hpca;
 import org.hebbcnn.rules.Shc;
+import org.hebbcnn.training.Accuracy;
 import org.hebbcnn.util.Progress;
 
 /**
@@ -81,7 +82,7 @@ public final class QuickstartExperiment {
                             + " (non-finite weights); lower the learning rate");
                 }
             }
-            int[] correct = new int[2];
+            long[] correct = new long[2];
             ImageSet test = splits.test();
             for (Batch b : BatchIterator.of(test, norm, BatchOptions.evaluation(256), 0, m)) {
                 try (b) {
@@ -103,8 +104,7 @@ public final class QuickstartExperiment {
         return Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
     }
 
-    private static int hits(NDArray scores, NDArray labels) {
-        NDArray predicted = scores.reshape(scores.getShape().get(0), -1).argMax(1);
-        return (int) predicted.eq(labels.toType(predicted.getDataType(), false)).sum().getLong();
+    private static long hits(NDArray scores, NDArray labels) {
+        return Accuracy.correct(scores.reshape(scores.getShape().get(0), -1), labels, 1);
     }
 }
