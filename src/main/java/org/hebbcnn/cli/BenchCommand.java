@@ -10,7 +10,13 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import ai.djl.ndarray.NDManager;
 import me.tongfei.progressbar.ProgressBar;
+import org.hebbcnn.bench.EpochBenchmark;
 import org.hebbcnn.bench.RulesBenchmark;
+import org.hebbcnn.data.ChannelNormalization;
+import org.hebbcnn.data.Datasets;
+import org.hebbcnn.data.ImageSet;
+import org.hebbcnn.data.Normalization;
+import org.hebbcnn.data.Splits;
 import org.hebbcnn.layers.TryOutShapes.LayerShape;
 import org.hebbcnn.rules.PlasticityRule;
 import org.hebbcnn.rules.Rules;
@@ -22,7 +28,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures (speed goals are measured here, never in tests).",
-        subcommands = {BenchCommand.RulesCmd.class})
+        subcommands = {BenchCommand.RulesCmd.class, BenchCommand.EpochCmd.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -80,6 +86,65 @@ public final class BenchCommand implements Runnable {
                 Path parent = json.toAbsolutePath().getParent();
                 Files.createDirectories(parent);
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
+                System.out.println("wrote " + json);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "epoch", mixinStandardHelpOptions = true,
+            description = {"Wall time of one HPCA training epoch (all layers learning) over N training images",
+                "against a forward-only pass over the same images, and the same for backprop; peak memory."})
+    static final class EpochCmd implements Callable<Integer> {
+        @Option(names = "--dataset", defaultValue = "cifar10", description = "mnist or cifar10 (default: ${DEFAULT-VALUE}).")
+        String dataset;
+
+        @Option(names = "--data-dir", description = "Folder with the dataset's files (default: the fetched copy).")
+        Path dataDir;
+
+        @Option(names = "--images", defaultValue = "2048", description = "Training images per epoch (default: ${DEFAULT-VALUE}).")
+        int images;
+
+        @Option(names = "--batch", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up batches per network (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--json", description = "Also write the results as JSON to this file.")
+        Path json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (images < 1 || batch < 1 || warmup < 0) {
+                throw new InputError("--images and --batch must be >= 1, --warmup >= 0");
+            }
+            Splits splits = Datasets.prepare(dataset, dataDir, 200);
+            ImageSet train = splits.train();
+            if (images > train.size()) {
+                throw new InputError("--images " + images + ": the training split has only " + train.size());
+            }
+            ImageSet subset = train.select(java.util.stream.IntStream.range(0, images).toArray(), train.name());
+            System.out.printf("bench epoch: %s, %d images, batch %d, %s, %d threads%n", splits.datasetName(), images, batch,
+                    Djl.describeEngine(), Runtime.getRuntime().availableProcessors());
+            EpochBenchmark.Result r;
+            try (Normalization norm = ChannelNormalization.fit(train); NDManager m = Djl.newManager()) {
+                r = new EpochBenchmark(batch, warmup).run(m, splits.datasetName(), subset, norm, splits.numClasses());
+            }
+            System.out.printf("%-26s %10s %12s %14s %14s%n", "phase", "seconds", "images/s", "peak RSS MiB", "peak heap MiB");
+            for (EpochBenchmark.Phase p : r.phases()) {
+                System.out.printf("%-26s %10.1f %12.1f %14d %14d%n", p.name(), p.seconds(), p.imagesPerSecond(), p.peakRssMiB(),
+                        p.peakHeapMiB());
+            }
+            System.out.printf("HPCA epoch / forward-only: %.2f (goal <= 3)%n", r.hpcaRatio());
+            System.out.printf("backprop epoch / forward-only: %.2f%n", r.backpropRatio());
+            if (!r.perPhasePeaks()) {
+                System.out.println("(peak RSS could not be reset between phases: figures are cumulative)");
+            }
+            if (json != null) {
+                Path parent = json.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), r);
                 System.out.println("wrote " + json);
             }
             return 0;

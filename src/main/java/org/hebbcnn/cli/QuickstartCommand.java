@@ -1,38 +1,47 @@
 package org.hebbcnn.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.hebbcnn.data.DataFetcher;
 import org.hebbcnn.data.DataLocator;
-import org.hebbcnn.data.Datasets;
 import org.hebbcnn.data.Npm;
-import org.hebbcnn.data.Splits;
-import org.hebbcnn.experiments.QuickstartExperiment;
+import org.hebbcnn.experiments.LayerwiseExperiment;
+import org.hebbcnn.experiments.LayerwiseRun;
+import org.hebbcnn.experiments.LayerwiseSettings;
+import org.hebbcnn.reports.KernelGrid;
+import org.hebbcnn.reports.ResultsTable;
+import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.util.Djl;
+import org.hebbcnn.util.Npy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The README's main command: fetch MNIST if absent, then the smallest meaningful Hebbian experiment. */
+/**
+ * The README's main command: fetch MNIST if absent, train an HPCA network briefly on a subset,
+ * probe every layer and print the layer-wise table beside the paper's (a small layer-wise run).
+ */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = {"Fetch MNIST if absent, train an HPCA layer 1 with an SHC classifier on its features "
-                + "on a subset, print test accuracy (beside an SHC on raw pixels) and draw the learned kernels."})
+        description = {"Fetch MNIST if absent, train the try-out network with HPCA on a subset, train a linear "
+                + "and an SHC probe on every layer, print the table beside the paper's and draw the layer-1 kernels.",
+            "A small `experiment layerwise --methods hpca --seeds 1` run; re-running resumes it."})
 public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "10000", description = "Training images (default: ${DEFAULT-VALUE}).")
     int images;
 
-    @Option(names = "--epochs", defaultValue = "1", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--validation-images", defaultValue = "2000",
+            description = "Validation images (default: ${DEFAULT-VALUE}).")
+    int validationImages;
+
+    @Option(names = "--epochs", defaultValue = "1", description = "Network epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Model seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--data-seed", defaultValue = "200", description = "Data seed of the split (default: ${DEFAULT-VALUE}).")
-    long dataSeed;
+    @Option(names = "--probe-epochs", defaultValue = "2", description = "Probe epochs (default: ${DEFAULT-VALUE}).")
+    int probeEpochs;
 
     @Option(names = "--out", defaultValue = "runs/quickstart", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -52,21 +61,37 @@ public final class QuickstartCommand implements Callable<Integer> {
                 w.flush();
             }, true).fetch("mnist", null, false);
         }
-        Splits splits = Datasets.prepare("mnist", null, dataSeed);
-        w.println("MNIST " + splits.sizes());
-        w.flush();
+        long start = System.nanoTime();
         Djl.init();
-        try (NDManager m = Djl.newManager()) {
-            QuickstartExperiment.Result r = QuickstartExperiment.run(m, splits,
-                    new QuickstartExperiment.Options(images, epochs, 64, 1e-3f, 1e-3f, seed, out), line -> {
-                        w.println(line);
-                        w.flush();
-                    });
-            w.printf(Locale.ROOT, "test accuracy (%d images): SHC on raw pixels %.2f%%, SHC on HPCA layer-1 features %.2f%%%n",
-                    r.testImages(), 100 * r.pixelAccuracy(), 100 * r.featureAccuracy());
-            w.printf(Locale.ROOT, "kernels: %s  weights: %s  (%.0f s)%n", r.kernelsPng(), r.weightsNpy(), r.seconds());
-        }
+        LayerwiseSettings settings = LayerwiseSettings.quick("mnist", List.of("hpca"), 1)
+                .withEpochs(epochs, probeEpochs).withSubset(images, validationImages);
+        LayerwiseExperiment experiment = new LayerwiseExperiment(settings, null, out, line -> {
+            w.println(line);
+            w.flush();
+        });
+        ResultsTable table = experiment.run();
+        w.println();
+        w.println(table.toMarkdown());
+        Path kernels = drawKernels(experiment.runDir("hpca", 0), out.resolve("layer1-hpca.png"));
+        LayerwiseRun run = LayerwiseRun.read(experiment.runDir("hpca", 0)).orElseThrow();
+        w.printf(Locale.ROOT, "network's own SHC classifier: test %.2f%%; best probe: layer %d, %.2f%%%n",
+                100 * run.networkTestTop1(), bestProbe(run).layer(), 100 * bestProbe(run).testTop1());
+        w.printf(Locale.ROOT, "table: %s  kernels: %s  (%.0f s)%n", out.resolve(ResultsTable.TABLE_MD), kernels,
+                (System.nanoTime() - start) / 1e9);
         w.flush();
         return 0;
+    }
+
+    private static org.hebbcnn.training.ProbeTraining.Result bestProbe(LayerwiseRun run) {
+        return run.probes().stream().filter(p -> p.kind().equals("sgd"))
+                .max(java.util.Comparator.comparingDouble(org.hebbcnn.training.ProbeTraining.Result::testTop1)).orElseThrow();
+    }
+
+    /** The selected network's layer-1 kernels as a PNG grid. */
+    private static Path drawKernels(Path runDir, Path png) throws Exception {
+        CheckpointedTraining.State state = CheckpointedTraining.readState(runDir.resolve("network"));
+        Path weights = runDir.resolve("network").resolve("ckpt-" + state.bestEpoch()).resolve("model").resolve("layer1.npy");
+        KernelGrid.writePng(Npy.read(weights), png, KernelGrid.Options.DEFAULT);
+        return png;
     }
 }

@@ -132,7 +132,9 @@ public final class HebbianLayer implements AutoCloseable {
         if (!w.getShape().equals(kernelShape)) {
             throw new IllegalArgumentException("weights " + w.getShape() + " do not match " + kernelShape);
         }
-        NDArray copy = w.toType(DataType.FLOAT32, true);
+        // A real copy: toType(.., true) may share storage with w, and an array read from a file wraps a
+        // direct buffer that is freed with it (a later use of the weights would read freed memory).
+        NDArray copy = w.toType(DataType.FLOAT32, false).duplicate();
         copy.attach(manager);
         weights.close();
         weights = copy;
@@ -172,6 +174,14 @@ public final class HebbianLayer implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             weights.tempAttach(scope);
             return !weights.isNaN().any().getBoolean() && !weights.isInfinite().any().getBoolean();
+        }
+    }
+
+    /** The largest |weight| (NaN if any weight is NaN). */
+    public float maxAbsWeight() {
+        try (NDManager scope = manager.newSubManager()) {
+            weights.tempAttach(scope);
+            return weights.abs().max().getFloat();
         }
     }
 

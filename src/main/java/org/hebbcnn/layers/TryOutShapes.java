@@ -9,7 +9,18 @@ import java.util.List;
  * kernel covers the whole 256x3x3 map; layer 6 is the classifier on the 4096 features.
  */
 public final class TryOutShapes {
+    /** Values per sample of the batch-norm output of layers 1-5 (what a probe on that layer reads). */
+    private static final long[] FEATURES = {96 * 14 * 14, 128 * 12 * 12, 192 * 5 * 5, 256 * 3 * 3, 4096};
+
     private TryOutShapes() {}
+
+    /** Flattened size of layer {@code layer}'s (1-5) batch-norm output: 18816, 18432, 4800, 2304, 4096. */
+    public static long features(int layer) {
+        if (layer < 1 || layer > FEATURES.length) {
+            throw new IllegalArgumentException("probed layers are 1-5, got " + layer);
+        }
+        return FEATURES[layer - 1];
+    }
 
     /** One layer: its kernel [O, C, kh, kw] and its input [C, H, W]. */
     public record LayerShape(int layer, Shape kernel, Shape input) {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.hebbcnn.training.Accuracy;
 import org.hebbcnn.training.Dropout;
 import org.hebbcnn.training.Losses;
 import org.hebbcnn.training.NesterovSgd;
@@ -96,6 +97,7 @@ public final class BackpropNetwork implements AutoCloseable {
     private long seed;
     private long dropoutDraws;
     private long steps;
+    private long lastStepCorrect;
 
     /**
      * A fresh network; learning rate 1e-3 and weight decay 0 until set.
@@ -202,6 +204,7 @@ public final class BackpropNetwork implements AutoCloseable {
                 NDArray logits = run(input, first, LAYERS, true, null);
                 NDArray lossArray = Losses.softmaxCrossEntropy(logits, labels);
                 loss = lossArray.getFloat();
+                lastStepCorrect = Accuracy.top1(logits, labels);
                 collector.backward(lossArray);
             }
             for (int l = first; l <= LAYERS; l++) {
@@ -217,6 +220,11 @@ public final class BackpropNetwork implements AutoCloseable {
             steps++;
             return loss;
         }
+    }
+
+    /** How many samples of the last {@link #trainStep} batch the training-mode logits got right (top-1). */
+    public long lastStepCorrect() {
+        return lastStepCorrect;
     }
 
     /** Runs layers first..last; collects every layer's output in {@code outputs} when not null; returns the last. */

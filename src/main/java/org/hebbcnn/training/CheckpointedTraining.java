@@ -38,7 +38,10 @@ public final class CheckpointedTraining {
 
         void load(Path dir);
 
-        /** A description of the first non-finite parameter (layer), or empty when all are finite. */
+        /**
+         * Why the model has diverged, naming the layer (e.g. "layer 5 (hpca) is no longer finite (NaN
+         * or infinity)"), or empty while it is healthy.
+         */
         Optional<String> nonFinite();
     }
 
@@ -83,7 +86,7 @@ public final class CheckpointedTraining {
                 Optional<String> bad = model.nonFinite();
                 if (bad.isPresent()) {
                     throw new DivergedException("training diverged in epoch " + (epoch + 1) + ": " + bad.get()
-                            + " is no longer finite (NaN or infinity); lower the learning rate");
+                            + "; lower the learning rate");
                 }
                 double accuracy = model.validate();
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -100,6 +103,12 @@ public final class CheckpointedTraining {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The loop state of the newest checkpoint in {@code dir} (which must hold one). */
+    public static State readState(Path dir) throws IOException {
+        Path latest = latest(dir).orElseThrow(() -> new IOException("no checkpoint in " + dir));
+        return JSON.readValue(latest.resolve("state.json").toFile(), State.class);
     }
 
     /** The newest complete checkpoint directory. */

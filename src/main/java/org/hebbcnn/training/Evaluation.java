@@ -15,6 +15,25 @@ public final class Evaluation {
 
     private Evaluation() {}
 
+    /** Top-k accuracies in [0, 1] for each k in {@code ks}, in one pass over the set. */
+    public static double[] accuracies(NDManager manager, ImageSet set, Normalization normalization,
+            UnaryOperator<NDArray> scores, int... ks) {
+        long[] correct = new long[ks.length];
+        for (Batch b : BatchIterator.of(set, normalization, BatchOptions.evaluation(BATCH), 0, manager)) {
+            try (b) {
+                long[] c = Accuracy.correct(scores.apply(b.images()), b.labels(), ks);
+                for (int i = 0; i < ks.length; i++) {
+                    correct[i] += c[i];
+                }
+            }
+        }
+        double[] out = new double[ks.length];
+        for (int i = 0; i < ks.length; i++) {
+            out[i] = correct[i] / (double) set.size();
+        }
+        return out;
+    }
+
     /** Top-k accuracy in [0, 1] of {@code scores} (images [B,3,32,32] to class scores [B, C]). */
     public static double accuracy(NDManager manager, ImageSet set, Normalization normalization,
             UnaryOperator<NDArray> scores, int k) {

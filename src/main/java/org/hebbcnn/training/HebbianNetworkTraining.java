@@ -18,6 +18,9 @@ import org.hebbcnn.util.Progress;
  * and scores it by its SHC's validation accuracy, the reference's model selection.
  */
 public final class HebbianNetworkTraining implements CheckpointedTraining.Model {
+    /** Weights beyond this magnitude count as diverged (see {@link #nonFinite}). */
+    public static final float EXPLODED = 1e4f;
+    static final String NOT_FINITE = " is no longer finite (NaN or infinity)";
     private final NDManager manager;
     private final HebbianNetwork network;
     private final ImageSet train;
@@ -84,6 +87,19 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
     @Override
     public Optional<String> nonFinite() {
         int layer = network.firstNonFiniteLayer();
-        return layer == 0 ? Optional.empty() : Optional.of("layer " + layer + " (" + network.ruleName() + ")");
+        if (layer != 0) {
+            return Optional.of("layer " + layer + " (" + network.ruleName() + ")" + NOT_FINITE);
+        }
+        // A rule can blow up while staying finite (HPCA at too high a rate: rows of norm 1e6 within a
+        // few batches, accuracy at chance). Sanger weights converge to unit rows, HWTA and SHC weights
+        // to means of normalised inputs, so any weight this large means the run has diverged.
+        for (int l = 1; l <= HebbianNetwork.LAYERS; l++) {
+            float max = network.layer(l).maxAbsWeight();
+            if (!(max <= EXPLODED)) {
+                return Optional.of(String.format("layer %d (%s) has weights of magnitude %.3g (finite, but far beyond any fixed point of its rule)", l,
+                        l == HebbianNetwork.LAYERS ? "shc" : network.ruleName(), max));
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -21,7 +21,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Small dataset files written by the tests themselves. */
-final class TestFiles {
+public final class TestFiles {
     private TestFiles() {}
 
     /** IDX image file bytes: magic 0x803, count, rows, cols, then pixels. */
@@ -72,7 +72,7 @@ final class TestFiles {
     }
 
     /** An IDX dataset directory: train and t10k image/label files, gzipped or not. */
-    static void writeIdxDataset(Path dir, int trainCount, int testCount, int side, int classes, boolean gzip)
+    public static void writeIdxDataset(Path dir, int trainCount, int testCount, int side, int classes, boolean gzip)
             throws IOException {
         Files.createDirectories(dir);
         writeIdxPair(dir, "train", trainCount, side, classes, gzip);
@@ -101,7 +101,7 @@ final class TestFiles {
     }
 
     /** data_batch_1..batches.bin with perBatch records each, and test_batch.bin with testCount. */
-    static void writeCifar10Dataset(Path dir, int batches, int perBatch, int testCount) throws IOException {
+    public static void writeCifar10Dataset(Path dir, int batches, int perBatch, int testCount) throws IOException {
         Files.createDirectories(dir);
         for (int b = 1; b <= batches; b++) {
             Files.write(dir.resolve("data_batch_" + b + ".bin"), cifar10Records((b - 1) * perBatch, perBatch));
@@ -123,7 +123,7 @@ final class TestFiles {
         return out;
     }
 
-    static void writeCifar100Dataset(Path dir, int trainCount, int testCount) throws IOException {
+    public static void writeCifar100Dataset(Path dir, int trainCount, int testCount) throws IOException {
         Files.createDirectories(dir);
         Files.write(dir.resolve("train.bin"), cifar100Records(0, trainCount));
         Files.write(dir.resolve("test.bin"), cifar100Records(5000, testCount));

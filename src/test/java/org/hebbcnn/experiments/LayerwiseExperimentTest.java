@@ -1,0 +1,185 @@
+package org.hebbcnn.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.hebbcnn.cli.Main;
+import org.hebbcnn.data.TestFiles;
+import org.hebbcnn.reports.ResultsTable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The layer-wise command end to end on tiny synthetic datasets in the official file formats
+ * (CIFAR-100 cannot be fetched here, so its format is only ever tested this way): every method
+ * runs, results.json has the documented shape, a re-run resumes instead of recomputing, and bad
+ * input is refused with a clear message.
+ */
+class LayerwiseExperimentTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path tmp;
+    static Path cifar100;
+    static Path mnist;
+
+    @BeforeAll
+    static void writeData() throws Exception {
+        cifar100 = tmp.resolve("cifar100");
+        TestFiles.writeCifar100Dataset(cifar100, 80, 30);
+        mnist = tmp.resolve("mnist");
+        TestFiles.writeIdxDataset(mnist, 80, 30, 28, 10, true);
+    }
+
+    /** Runs the CLI, returning exit code and captured stdout + stderr. */
+    static Result cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(buf, true);
+        System.setOut(capture);
+        System.setErr(capture);
+        try {
+            int code = Main.execute(args);
+            return new Result(code, buf.toString());
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    record Result(int code, String output) {}
+
+    private static String[] layerwise(String dataset, Path dataDir, String methods, int seeds, Path out, String... extra) {
+        String[] base = {"experiment", "layerwise", "--dataset", dataset, "--data-dir", dataDir.toString(), "--methods",
+            methods, "--seeds", Integer.toString(seeds), "--epochs", "1", "--probe-epochs", "1", "--out", out.toString()};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    @Test
+    void cifar100RunsEveryMethodAndWritesTheDocumentedTable() throws Exception {
+        Path out = tmp.resolve("c100");
+        Result r = cli(layerwise("cifar100", cifar100, "bp,hpca", 2, out));
+        assertEquals(0, r.code(), r.output());
+        JsonNode root = JSON.readTree(out.resolve(ResultsTable.RESULTS_JSON).toFile());
+        assertEquals("layerwise", root.get("experiment").asText());
+        assertEquals("cifar100", root.get("dataset").asText());
+        assertFalse(root.get("quick").asBoolean());
+        assertEquals(2, root.get("seeds").asInt());
+        Set<String> keys = new HashSet<>();
+        for (JsonNode row : root.get("rows")) {
+            assertEquals("top5", row.get("metric").asText(), "CIFAR-100 is reported as top-5");
+            assertEquals(2, row.get("runs").size(), "one figure per seed");
+            double mean = row.get("mean").asDouble();
+            assertTrue(mean >= 0 && mean <= 100, "accuracy in percent: " + mean);
+            keys.add(row.get("method").asText() + "/" + row.get("layer").asInt());
+            if (row.get("method").asText().equals("hpca") && row.get("layer").asInt() <= 5) {
+                assertFalse(row.get("paper").isNull(), "the paper's CIFAR-100 figure is printed beside ours");
+            }
+            if (row.get("method").asText().endsWith("-shc") || row.get("layer").asInt() == 6) {
+                assertTrue(row.get("paper").isNull(), "no paper figure for " + row);
+            }
+        }
+        for (String m : new String[] {"bp", "hpca"}) {
+            for (int l = 1; l <= 6; l++) {
+                assertTrue(keys.contains(m + "/" + l), m + " layer " + l + " missing: " + keys);
+            }
+            for (int l = 1; l <= 5; l++) {
+                assertTrue(keys.contains(m + "-shc/" + l), m + "-shc layer " + l + " missing");
+            }
+            for (int seed = 0; seed < 2; seed++) {
+                Path run = out.resolve("runs").resolve(m).resolve("seed-" + seed);
+                LayerwiseRun result = LayerwiseRun.read(run).orElseThrow();
+                assertEquals(200 + seed, result.dataSeed());
+                assertEquals(seed, result.seed());
+                assertEquals(10, result.probes().size());
+            }
+        }
+        String md = Files.readString(out.resolve(ResultsTable.TABLE_MD));
+        assertTrue(md.contains("top5"), md);
+        assertTrue(md.contains("paper"), md);
+        assertTrue(Files.readString(out.resolve(ResultsTable.TABLE_CSV)).lines().count() > 20);
+    }
+
+    @Test
+    void reRunningSkipsFinishedRunsAndAResumedRunEndsWhereTheUninterruptedOneDid() throws Exception {
+        Path out = tmp.resolve("resume");
+        assertEquals(0, cli(layerwise("cifar100", cifar100, "hpca", 1, out)).code());
+        Path run = out.resolve("runs/hpca/seed-0");
+        String first = Files.readString(run.resolve(LayerwiseRun.FILE));
+
+        Result again = cli(layerwise("cifar100", cifar100, "hpca", 1, out));
+        assertEquals(0, again.code(), again.output());
+        assertTrue(again.output().contains("done earlier"), again.output());
+
+        // A run killed after its network was trained: only the network checkpoint survives.
+        Files.delete(run.resolve(LayerwiseRun.FILE));
+        deleteTree(run.resolve("probes"));
+        Result resumed = cli(layerwise("cifar100", cifar100, "hpca", 1, out));
+        assertEquals(0, resumed.code(), resumed.output());
+        assertTrue(resumed.output().contains("resuming"), resumed.output());
+        LayerwiseRun a = JSON.readValue(first, LayerwiseRun.class);
+        LayerwiseRun b = LayerwiseRun.read(run).orElseThrow();
+        assertEquals(a.probes(), b.probes(), "probes retrained on the resumed network give the same results");
+        assertEquals(a.networkTestTop1(), b.networkTestTop1());
+    }
+
+    @Test
+    void quickMnistWithHwtaIsLabelledQuick() throws Exception {
+        Path out = tmp.resolve("quick");
+        Result r = cli(layerwise("mnist", mnist, "hwta", 1, out, "--quick"));
+        assertEquals(0, r.code(), r.output());
+        JsonNode root = JSON.readTree(out.resolve(ResultsTable.RESULTS_JSON).toFile());
+        assertTrue(root.get("quick").asBoolean());
+        assertTrue(Files.readString(out.resolve(ResultsTable.TABLE_MD)).contains(ResultsTable.QUICK_BANNER));
+        for (JsonNode row : root.get("rows")) {
+            assertEquals("top1", row.get("metric").asText());
+        }
+        assertNotNull(LayerwiseRun.read(out.resolve("runs/hwta/seed-0")).orElse(null));
+    }
+
+    @Test
+    void anOutputFolderOfOtherSettingsIsRefused() throws Exception {
+        Path out = tmp.resolve("mismatch");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("settings.txt"), "dataset=mnist quick=true epochs=7\n");
+        Result r = cli(layerwise("cifar100", cifar100, "hpca", 1, out));
+        assertEquals(2, r.code(), r.output());
+        assertTrue(r.output().contains("other settings"), r.output());
+    }
+
+    @Test
+    void badFlagsAreRefusedWithTheirName() {
+        Result method = cli(layerwise("cifar100", cifar100, "hpca,sgd", 1, tmp.resolve("bad1")));
+        assertEquals(2, method.code());
+        assertTrue(method.output().contains("unknown method 'sgd'"), method.output());
+        Result seeds = cli(layerwise("cifar100", cifar100, "hpca", 0, tmp.resolve("bad2")));
+        assertEquals(2, seeds.code());
+        assertTrue(seeds.output().contains("--seeds"), seeds.output());
+        Result dataset = cli(layerwise("imagenet", cifar100, "hpca", 1, tmp.resolve("bad3")));
+        assertEquals(2, dataset.code(), dataset.output());
+        assertTrue(dataset.output().contains("unknown dataset 'imagenet'"), dataset.output());
+    }
+
+    private static void deleteTree(Path p) throws Exception {
+        try (var s = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(q);
+            }
+        }
+    }
+}
