@@ -1,8 +1,6 @@
 package org.hebbcnn.experiments;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,30 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
-import org.hebbcnn.data.ChannelNormalization;
-import org.hebbcnn.data.Datasets;
-import org.hebbcnn.data.ImageSet;
-import org.hebbcnn.data.Normalization;
-import org.hebbcnn.data.Splits;
-import org.hebbcnn.data.ZcaWhitening;
 import org.hebbcnn.experiments.Statistics.Summary;
-import org.hebbcnn.network.BackpropNetwork;
-import org.hebbcnn.network.HebbianNetwork;
 import org.hebbcnn.reports.PaperTables;
 import org.hebbcnn.reports.ResultsTable;
-import org.hebbcnn.rules.Rules;
-import org.hebbcnn.training.BackpropNetworkTraining;
-import org.hebbcnn.training.CheckpointedTraining;
-import org.hebbcnn.training.CheckpointedTraining.EpochRecord;
-import org.hebbcnn.training.CheckpointedTraining.Outcome;
-import org.hebbcnn.training.Evaluation;
-import org.hebbcnn.training.HebbianNetworkTraining;
-import org.hebbcnn.training.LearningRateSchedule;
 import org.hebbcnn.training.ProbeTraining;
-import org.hebbcnn.util.AtomicFiles;
-import org.hebbcnn.util.Djl;
-import org.hebbcnn.util.InputError;
 
 /**
  * The paper's layer-wise experiment (Tables 1, 5, 9): train the try-out network by each method,
@@ -50,49 +28,37 @@ import org.hebbcnn.util.InputError;
  * its own validation score.
  */
 public final class LayerwiseExperiment {
-    public static final long DATA_SEED_BASE = 200;
-    public static final float HEBBIAN_LR = 1e-3f;
-    public static final float SHC_PROBE_LR = 1e-3f;
-    private static final String SETTINGS = "settings.txt";
-
     private final LayerwiseSettings settings;
-    private final Path dataDir;
+    private final Workspace workspace;
     private final Path out;
     private final Consumer<String> log;
 
     /**
+     * A stand-alone run: networks and probes under {@code out/runs/<method>/seed-<i>/}.
+     *
      * @param dataDir a folder with the dataset's files, or null for the default location
      */
     public LayerwiseExperiment(LayerwiseSettings settings, Path dataDir, Path out, Consumer<String> log) {
-        this.settings = settings;
-        this.dataDir = dataDir;
+        this(new Workspace(settings, dataDir, out.resolve("runs"), out.resolve("stages"), log), out);
+    }
+
+    /** A run that shares its trained networks through {@code workspace}; the table goes to {@code out}. */
+    public LayerwiseExperiment(Workspace workspace, Path out) {
+        this.settings = workspace.settings();
+        this.workspace = workspace;
         this.out = out;
-        this.log = log;
+        this.log = workspace.log();
     }
 
     /** Runs (or resumes) every method and seed; writes and returns the table. */
     public ResultsTable run() throws IOException {
-        claimOutput();
+        OutputFolder.claim(out, settings.identity());
         Map<String, List<LayerwiseRun>> done = new LinkedHashMap<>();
         settings.methods().forEach(m -> done.put(m, new ArrayList<>()));
         ResultsTable table = null;
         for (int seed = 0; seed < settings.seeds(); seed++) {
-            Splits splits = null;
             for (String method : settings.methods()) {
-                Path dir = runDir(method, seed);
-                LayerwiseRun run = LayerwiseRun.read(dir).orElse(null);
-                if (run == null) {
-                    if (splits == null) {
-                        splits = Datasets.prepare(settings.dataset(), dataDir, DATA_SEED_BASE + seed);
-                    }
-                    log.accept(String.format(Locale.ROOT, "== %s, seed %d (data seed %d): %s", method, seed,
-                            DATA_SEED_BASE + seed, settings.describe()));
-                    run = runOne(splits, method, seed, dir);
-                    run.write(dir);
-                } else {
-                    log.accept("== " + method + ", seed " + seed + ": done earlier (" + dir.resolve(LayerwiseRun.FILE) + ")");
-                }
-                done.get(method).add(run);
+                done.get(method).add(workspace.probeRun(method, seed));
                 table = table(done);
                 table.write(out);
             }
@@ -100,86 +66,9 @@ public final class LayerwiseExperiment {
         return table;
     }
 
-    /** Refuses an output folder made with other settings, whose runs would be mixed with these. */
-    private void claimOutput() throws IOException {
-        Files.createDirectories(out);
-        Path f = out.resolve(SETTINGS);
-        if (Files.isRegularFile(f)) {
-            String before = Files.readString(f).trim();
-            if (!before.equals(settings.identity())) {
-                throw new InputError(out + " holds runs made with other settings (" + before + "; now "
-                        + settings.identity() + "): choose another --out or delete it");
-            }
-        } else {
-            AtomicFiles.writeString(f, settings.identity() + "\n");
-        }
-    }
-
     /** Where run (method, seed) keeps its checkpoints and result. */
     public Path runDir(String method, int seed) {
-        return out.resolve("runs").resolve(method).resolve("seed-" + seed);
-    }
-
-    private LayerwiseRun runOne(Splits splits, String method, int seed, Path dir) {
-        ImageSet train = first(splits.train(), settings.trainImages());
-        ImageSet validation = first(splits.validation(), settings.validationImages());
-        ImageSet test = splits.test();
-        int classes = splits.numClasses();
-        long dataSeed = splits.dataSeed();
-        // Normalisation statistics come from the whole training split, as in the paper.
-        try (Normalization norm = method.equals("hwta")
-                        ? ZcaWhitening.fitOrLoad(splits, ZcaWhitening.DEFAULT_EPSILON)
-                        : ChannelNormalization.fit(splits.train());
-                NDManager m = Djl.newManager()) {
-            Outcome net;
-            ProbeTraining.Features features;
-            double[] testAcc;
-            int k5 = Math.min(5, classes);
-            if (method.equals("bp")) {
-                BackpropNetwork bp = new BackpropNetwork(m, classes, seed);
-                bp.setWeightDecay(settings.dataset().equals("cifar100") ? 1e-2f : 5e-2f);
-                BackpropNetworkTraining model = new BackpropNetworkTraining(m, bp, train, validation, norm,
-                        settings.batchSize(), LearningRateSchedule.baseline(), seed, settings.epochs(), 1, "bp");
-                net = CheckpointedTraining.run(dir.resolve("network"), settings.epochs(), model, log);
-                model.load(net.bestCheckpoint().resolve("model"));
-                testAcc = Evaluation.accuracies(m, test, norm, bp::scores, 1, k5);
-                features = x -> bp.forward(x, 1, 5, false);
-            } else {
-                HebbianNetwork hebb = new HebbianNetwork(m, classes, Rules.byName(method), seed);
-                HebbianNetworkTraining model = new HebbianNetworkTraining(m, hebb, train, validation, norm,
-                        settings.batchSize(), HEBBIAN_LR, seed, settings.epochs(), method);
-                net = CheckpointedTraining.run(dir.resolve("network"), settings.epochs(), model, log);
-                model.load(net.bestCheckpoint().resolve("model"));
-                testAcc = Evaluation.accuracies(m, test, norm, x -> hebb.forward(x).get(5), 1, k5);
-                features = hebb::forward;
-            }
-            log.accept(String.format(Locale.ROOT, "%s seed %d: network epoch %d selected (validation %.2f%%), "
-                    + "test %.2f%%", method, seed, net.state().bestEpoch(), 100 * net.state().bestValidation(),
-                    100 * testAcc[0]));
-            ProbeTraining probes = new ProbeTraining(m, features, classes, train, validation, test, norm,
-                    settings.batchSize(), LearningRateSchedule.baseline(), SHC_PROBE_LR, seed, settings.probeEpochs(),
-                    method + " probes");
-            Outcome probed = CheckpointedTraining.run(dir.resolve("probes"), settings.probeEpochs(), probes, log);
-            List<ProbeTraining.Result> results = new ArrayList<>();
-            for (String kind : ProbeTraining.KINDS) {
-                for (int l = 1; l <= ProbeTraining.LAYERS; l++) {
-                    results.add(probes.result(kind, l, 1));
-                }
-            }
-            return new LayerwiseRun(method, seed, dataSeed, net.state().bestEpoch(), net.state().bestValidation(),
-                    testAcc[0], classes >= 5 ? testAcc[1] : Double.NaN, meanSeconds(net), meanSeconds(probed), results);
-        }
-    }
-
-    private static double meanSeconds(Outcome o) {
-        return o.state().history().stream().mapToDouble(EpochRecord::seconds).average().orElse(Double.NaN);
-    }
-
-    private static ImageSet first(ImageSet set, int n) {
-        if (n == 0 || n >= set.size()) {
-            return set;
-        }
-        return set.select(IntStream.range(0, n).toArray(), set.name());
+        return workspace.baseDir(method, seed);
     }
 
     /**

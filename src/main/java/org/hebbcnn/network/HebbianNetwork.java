@@ -64,9 +64,19 @@ public final class HebbianNetwork implements AutoCloseable {
      * as it was before this batch's update to that layer). Returns the SHC scores [B, classes].
      */
     public NDArray train(NDArray x, NDArray labels, float lr) {
+        return train(x, 1, labels, lr);
+    }
+
+    /**
+     * As {@link #train(NDArray, NDArray, float)} for layers {@code first..6} only, from the input of
+     * layer {@code first} (for hybrids: the output of frozen layers below, e.g. of a backprop
+     * network). Layers below {@code first} are neither run nor changed.
+     */
+    public NDArray train(NDArray input, int first, NDArray labels, float lr) {
+        checkRange(first, LAYERS);
         NDArray teacher = labels.oneHot(classes).toType(DataType.FLOAT32, false);
-        NDArray h = x;
-        for (int l = 0; l < 5; l++) {
+        NDArray h = input;
+        for (int l = first - 1; l < 5; l++) {
             HebbianLayer layer = layers.get(l);
             NDArray y = frozen[l] ? layer.forward(h) : layer.train(h, null, lr);
             h = norms.get(l).forward(pool(y, l), !frozen[l]);
@@ -80,15 +90,32 @@ public final class HebbianNetwork implements AutoCloseable {
      * [B,4096]) and the SHC scores [B, classes], without learning (running statistics).
      */
     public NDList forward(NDArray x) {
+        return forward(x, 1, LAYERS);
+    }
+
+    /**
+     * The outputs of layers {@code first..last} (shapes as in {@link #forward(NDArray)}) from the
+     * input of layer {@code first}, without learning.
+     */
+    public NDList forward(NDArray input, int first, int last) {
+        checkRange(first, last);
         NDList out = new NDList();
-        NDArray h = x;
-        for (int l = 0; l < 5; l++) {
+        NDArray h = input;
+        for (int l = first - 1; l < Math.min(last, 5); l++) {
             h = norms.get(l).forward(pool(layers.get(l).forward(h), l), false);
             out.add(l == 4 ? h.reshape(h.getShape().get(0), -1) : h);
         }
-        NDArray scores = layers.get(5).forward(flatMap(h));
-        out.add(scores.reshape(scores.getShape().get(0), classes));
+        if (last == LAYERS) {
+            NDArray scores = layers.get(5).forward(flatMap(h));
+            out.add(scores.reshape(scores.getShape().get(0), classes));
+        }
         return out;
+    }
+
+    private static void checkRange(int first, int last) {
+        if (first < 1 || last > LAYERS || first > last) {
+            throw new IllegalArgumentException("layers must satisfy 1 <= first <= last <= 6, got " + first + ".." + last);
+        }
     }
 
     /** Training progress in [0, 1] for rules with schedules (the SOM's neighbourhood). */

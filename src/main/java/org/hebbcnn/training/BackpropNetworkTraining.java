@@ -3,6 +3,8 @@ package org.hebbcnn.training;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import ai.djl.ndarray.NDArray;
 import me.tongfei.progressbar.ProgressBar;
 import org.hebbcnn.data.Batch;
 import org.hebbcnn.data.BatchIterator;
@@ -32,6 +34,8 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
     private final int epochs;
     private final int selectionTopK;
     private final String label;
+    private int first = 1;
+    private UnaryOperator<NDArray> below = UnaryOperator.identity();
 
     /**
      * @param selectionTopK the top-k accuracy that selects the best epoch (1, or 5 for CIFAR-100)
@@ -52,6 +56,16 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
         this.label = label;
     }
 
+    /**
+     * Trains layers {@code first..6} only, on {@code below(images)}: the output of frozen layers
+     * under them (for hybrids and retrained tops; run in eval mode, no gradient). Returns this.
+     */
+    public BackpropNetworkTraining from(int first, UnaryOperator<NDArray> below) {
+        this.first = first;
+        this.below = below;
+        return this;
+    }
+
     @Override
     public void trainEpoch(int epoch) {
         network.setLearningRate(schedule.at(epoch + 1));
@@ -64,7 +78,7 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
         try (ProgressBar bar = Progress.bar(label + " epoch " + (epoch + 1) + "/" + epochs, batches.batchCount())) {
             for (Batch b : batches) {
                 try (b) {
-                    lossSum += network.trainStep(b.images(), b.labels());
+                    lossSum += network.trainStep(below.apply(b.images()), first, b.labels());
                     correct += network.lastStepCorrect();
                     seen += b.size();
                 }
@@ -77,7 +91,12 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
 
     @Override
     public double validate() {
-        return Evaluation.accuracy(manager, validation, normalization, network::scores, selectionTopK);
+        return Evaluation.accuracy(manager, validation, normalization, this::scores, selectionTopK);
+    }
+
+    /** The network's logits for images (through the frozen layers below, if any). */
+    public NDArray scores(NDArray images) {
+        return first == 1 ? network.scores(images) : network.forward(below.apply(images), first, BackpropNetwork.LAYERS, false).get(BackpropNetwork.LAYERS - first);
     }
 
     @Override

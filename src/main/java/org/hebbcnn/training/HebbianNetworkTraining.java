@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import me.tongfei.progressbar.ProgressBar;
 import org.hebbcnn.data.Batch;
 import org.hebbcnn.data.BatchIterator;
@@ -31,6 +32,8 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
     private final long shuffleSeed;
     private final int epochs;
     private final String label;
+    private int first = 1;
+    private UnaryOperator<NDArray> below = UnaryOperator.identity();
 
     public HebbianNetworkTraining(NDManager manager, HebbianNetwork network, ImageSet train, ImageSet validation,
             Normalization normalization, int batchSize, float lr, long shuffleSeed, int epochs, String label) {
@@ -46,6 +49,21 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
         this.label = label;
     }
 
+    /**
+     * Trains layers {@code first..6} only, on {@code below(images)}: the output of frozen layers
+     * under them (for hybrids and retrained tops). Returns this.
+     */
+    public HebbianNetworkTraining from(int first, UnaryOperator<NDArray> below) {
+        this.first = first;
+        this.below = below;
+        return this;
+    }
+
+    /** The SHC's scores for images (through the frozen layers below, if any). */
+    public NDArray scores(NDArray images) {
+        return network.forward(below.apply(images), first, HebbianNetwork.LAYERS).get(HebbianNetwork.LAYERS - first);
+    }
+
     @Override
     public void trainEpoch(int epoch) {
         BatchIterator batches = BatchIterator.of(train, normalization, BatchOptions.training(batchSize, shuffleSeed),
@@ -58,7 +76,7 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
             for (Batch b : batches) {
                 try (b) {
                     network.setProgress((epoch + step / (double) total) / epochs);
-                    NDArray scores = network.train(b.images(), b.labels(), lr);
+                    NDArray scores = network.train(below.apply(b.images()), first, b.labels(), lr);
                     correct += Accuracy.correct(scores, b.labels(), 1);
                     seen += b.size();
                 }
@@ -71,7 +89,7 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
 
     @Override
     public double validate() {
-        return Evaluation.accuracy(manager, validation, normalization, x -> network.forward(x).get(5), 1);
+        return Evaluation.accuracy(manager, validation, normalization, this::scores, 1);
     }
 
     @Override

@@ -1,0 +1,287 @@
+package org.hebbcnn.experiments;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+import org.hebbcnn.data.ChannelNormalization;
+import org.hebbcnn.data.Datasets;
+import org.hebbcnn.data.ImageSet;
+import org.hebbcnn.data.Normalization;
+import org.hebbcnn.data.Splits;
+import org.hebbcnn.data.ZcaWhitening;
+import org.hebbcnn.network.BackpropNetwork;
+import org.hebbcnn.network.HebbianNetwork;
+import org.hebbcnn.network.HybridConfig;
+import org.hebbcnn.network.HybridConfig.Stage;
+import org.hebbcnn.rules.Rules;
+import org.hebbcnn.training.BackpropNetworkTraining;
+import org.hebbcnn.training.CheckpointedTraining;
+import org.hebbcnn.training.CheckpointedTraining.EpochRecord;
+import org.hebbcnn.training.CheckpointedTraining.Outcome;
+import org.hebbcnn.training.Evaluation;
+import org.hebbcnn.training.HebbianNetworkTraining;
+import org.hebbcnn.training.LearningRateSchedule;
+import org.hebbcnn.training.ProbeTraining;
+import org.hebbcnn.util.Djl;
+
+/**
+ * Where the experiments' trained networks live, and how each is trained the first time it is needed
+ * and loaded every time after: so that a base network is trained once per seed and shared by every
+ * table (layer-wise probes, hybrids, retrained tops, classifiers), and a hybrid's stage is trained
+ * once and shared by every configuration that starts the same way.
+ *
+ * <pre>
+ *   BASES/&lt;method&gt;/seed-&lt;i&gt;/network/ckpt-&lt;epoch&gt;   the base network (bp, hpca, hwta, vae)
+ *   BASES/&lt;method&gt;/seed-&lt;i&gt;/probes/, result.json   its probes (layer-wise and classifiers tables)
+ *   STAGES/seed-&lt;i&gt;/[&lt;rule&gt;-]&lt;stage name&gt;/ckpt-*    fresh hybrid stages (see HybridConfig#stageName)
+ * </pre>
+ *
+ * Every training is checkpointed after each epoch ({@link CheckpointedTraining}), so a killed run
+ * resumes where it stopped. Run i uses model seed i and data seed 200 + i.
+ */
+public final class Workspace {
+    public static final long DATA_SEED_BASE = 200;
+    public static final float HEBBIAN_LR = 1e-3f;
+    public static final float SHC_PROBE_LR = 1e-3f;
+    /** L2 of retrained top layers when only the last one or two are retrained (reference notes). */
+    public static final float TOP_WEIGHT_DECAY = 5e-4f;
+
+    private final LayerwiseSettings settings;
+    private final Path dataDir;
+    private final Path basesDir;
+    private final Path stagesDir;
+    private final Consumer<String> log;
+    private Splits splits;
+
+    /**
+     * @param settings the profile (dataset, epochs, subsets, batch)
+     * @param dataDir  a folder with the dataset's files, or null for the default location
+     */
+    public Workspace(LayerwiseSettings settings, Path dataDir, Path basesDir, Path stagesDir, Consumer<String> log) {
+        this.settings = settings;
+        this.dataDir = dataDir;
+        this.basesDir = basesDir;
+        this.stagesDir = stagesDir;
+        this.log = log;
+    }
+
+    public LayerwiseSettings settings() {
+        return settings;
+    }
+
+    public Consumer<String> log() {
+        return log;
+    }
+
+    /** The splits of run {@code seed} (data seed 200 + seed); the last ones are kept in memory. */
+    public Splits splits(int seed) {
+        if (splits == null || splits.dataSeed() != DATA_SEED_BASE + seed) {
+            splits = null; // let the previous seed's images go before loading the next
+            splits = Datasets.prepare(settings.dataset(), dataDir, DATA_SEED_BASE + seed);
+        }
+        return splits;
+    }
+
+    /**
+     * The input preprocessing of a network whose first layer is trained by {@code method}: ZCA
+     * whitening for HWTA (reference notes), else per-channel standardisation; both fitted on the
+     * whole training split.
+     */
+    public static Normalization normalization(String method, Splits splits) {
+        return method.equals("hwta") ? ZcaWhitening.fitOrLoad(splits, ZcaWhitening.DEFAULT_EPSILON)
+                : ChannelNormalization.fit(splits.train());
+    }
+
+    public ImageSet train(Splits s) {
+        return first(s.train(), settings.trainImages());
+    }
+
+    public ImageSet validation(Splits s) {
+        return first(s.validation(), settings.validationImages());
+    }
+
+    private static ImageSet first(ImageSet set, int n) {
+        if (n == 0 || n >= set.size()) {
+            return set;
+        }
+        return set.select(IntStream.range(0, n).toArray(), set.name());
+    }
+
+    /** The L2 of the backprop baseline: 5e-2, 1e-2 for CIFAR-100 (reference notes). */
+    public float baselineWeightDecay() {
+        return settings.dataset().equals("cifar100") ? 1e-2f : 5e-2f;
+    }
+
+    public Path baseDir(String method, int seed) {
+        return basesDir.resolve(method).resolve("seed-" + seed);
+    }
+
+    /**
+     * The base network of {@code method} for run {@code seed}, trained now unless an earlier run did,
+     * loaded at its selected epoch, in {@code m}. {@code norm} must be {@link #normalization(String,
+     * Splits)} of that method.
+     */
+    public TrainedNetwork base(String method, int seed, NDManager m, Normalization norm) {
+        Splits s = splits(seed);
+        Path dir = baseDir(method, seed).resolve("network");
+        int classes = s.numClasses();
+        return switch (method) {
+            case "bp" -> {
+                BackpropNetwork bp = new BackpropNetwork(m, classes, seed);
+                bp.setWeightDecay(baselineWeightDecay());
+                BackpropNetworkTraining model = new BackpropNetworkTraining(m, bp, train(s), validation(s), norm,
+                        settings.batchSize(), LearningRateSchedule.baseline(), seed, settings.epochs(), 1, "bp");
+                Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
+                model.load(o.bestCheckpoint().resolve("model"));
+                yield new TrainedNetwork(method, (x, a, b) -> bp.forward(x, a, b, false), bp::scores, o);
+            }
+            case "hpca", "hwta" -> {
+                HebbianNetwork hebb = new HebbianNetwork(m, classes, Rules.byName(method), seed);
+                HebbianNetworkTraining model = new HebbianNetworkTraining(m, hebb, train(s), validation(s), norm,
+                        settings.batchSize(), HEBBIAN_LR, seed, settings.epochs(), method);
+                Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
+                model.load(o.bestCheckpoint().resolve("model"));
+                yield new TrainedNetwork(method, hebb::forward, x -> hebb.forward(x).get(5), o);
+            }
+            default -> throw new IllegalArgumentException("no base network for method '" + method + "'");
+        };
+    }
+
+    /**
+     * Stage {@code i} (not the first) of a hybrid: a fresh network of the stage's kind trained from
+     * the stage's first layer up to layer 6 on {@code below} (images to the output of the frozen
+     * stages under it), trained now unless an earlier run did, loaded at its selected epoch. Hebbian
+     * stages learn by {@code rule}; backprop stages retraining one or two layers use L2 5e-4, more
+     * the baseline's (reference notes).
+     */
+    public TrainedNetwork stage(HybridConfig config, int i, String rule, int seed, NDManager m, Normalization norm,
+            UnaryOperator<NDArray> below) {
+        Splits s = splits(seed);
+        Stage st = config.stages().get(i);
+        Path dir = stageDir(config, i, rule, seed);
+        String name = dir.getFileName().toString();
+        int classes = s.numClasses();
+        String label = name + " (layers " + st.first() + "-6)";
+        if (st.hebbian()) {
+            HebbianNetwork hebb = new HebbianNetwork(m, classes, Rules.byName(rule), seed);
+            HebbianNetworkTraining model = new HebbianNetworkTraining(m, hebb, train(s), validation(s), norm,
+                    settings.batchSize(), HEBBIAN_LR, seed, settings.epochs(), label).from(st.first(), below);
+            Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
+            model.load(o.bestCheckpoint().resolve("model"));
+            return new TrainedNetwork(rule, hebb::forward, model::scores, o);
+        }
+        BackpropNetwork bp = new BackpropNetwork(m, classes, seed);
+        bp.setWeightDecay(st.trainedLayers() <= 2 ? TOP_WEIGHT_DECAY : baselineWeightDecay());
+        BackpropNetworkTraining model = new BackpropNetworkTraining(m, bp, train(s), validation(s), norm,
+                settings.batchSize(), LearningRateSchedule.baseline(), seed, settings.epochs(), 1, label)
+                .from(st.first(), below);
+        Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
+        model.load(o.bestCheckpoint().resolve("model"));
+        return new TrainedNetwork("bp", (x, a, b) -> bp.forward(x, a, b, false), model::scores, o);
+    }
+
+    /** Where stage {@code i} of a hybrid keeps its checkpoints (shared by configs that start alike). */
+    public Path stageDir(HybridConfig config, int i, String rule, int seed) {
+        return stagesDir.resolve("seed-" + seed).resolve((config.stageUsesRule(i) ? rule + "-" : "") + config.stageName(i));
+    }
+
+    /**
+     * A hybrid network for run {@code seed}, built bottom-up (see {@link HybridConfig}): the first
+     * stage is a frozen slice of the base network, each later stage is trained on the frozen ones
+     * under it (or loaded, when an earlier run trained it); then the whole is scored on the test set.
+     * Its result is kept in {@code resultDir} and read back from there on later calls.
+     */
+    public HybridRun hybrid(HybridConfig config, String rule, int seed, Path resultDir) throws IOException {
+        HybridRun done = HybridRun.read(resultDir).orElse(null);
+        if (done != null) {
+            log.accept("== " + config + " (" + rule + "), seed " + seed + ": done earlier (" + resultDir.resolve(HybridRun.FILE) + ")");
+            return done;
+        }
+        log.accept(String.format(Locale.ROOT, "== hybrid %s (%s), seed %d (data seed %d): %s", config, rule, seed,
+                DATA_SEED_BASE + seed, settings.describe()));
+        Splits s = splits(seed);
+        List<Stage> stages = config.stages();
+        String baseMethod = stages.get(0).hebbian() ? rule : "bp";
+        HybridRun run;
+        try (Normalization norm = normalization(baseMethod, s); NDManager m = Djl.newManager()) {
+            List<HybridRun.StageRecord> records = new ArrayList<>();
+            TrainedNetwork top = base(baseMethod, seed, m, norm);
+            records.add(new HybridRun.StageRecord(stages.get(0).first(), stages.get(0).last(),
+                    String.valueOf(stages.get(0).kind()), "base " + baseMethod, top.outcome().state().bestEpoch(),
+                    meanSeconds(top.outcome())));
+            UnaryOperator<NDArray> below = UnaryOperator.identity();
+            for (int i = 1; i < stages.size(); i++) {
+                TrainedNetwork under = top;
+                Stage prev = stages.get(i - 1);
+                UnaryOperator<NDArray> belowPrev = below;
+                below = x -> under.output(belowPrev.apply(x), prev.first(), prev.last());
+                top = stage(config, i, rule, seed, m, norm, below);
+                Stage st = stages.get(i);
+                records.add(new HybridRun.StageRecord(st.first(), st.last(), String.valueOf(st.kind()),
+                        "stage " + stageDir(config, i, rule, seed).getFileName(), top.outcome().state().bestEpoch(),
+                        meanSeconds(top.outcome())));
+            }
+            int k5 = Math.min(5, s.numClasses());
+            double[] acc = Evaluation.accuracies(m, s.test(), norm, top.scores()::apply, 1, k5);
+            run = new HybridRun(config.text(), rule, seed, s.dataSeed(), records, top.outcome().state().bestEpoch(),
+                    top.outcome().state().bestValidation(), acc[0], s.numClasses() >= 5 ? acc[1] : Double.NaN);
+            log.accept(String.format(Locale.ROOT, "%s (%s) seed %d: test %.2f%% (top stage epoch %d)", config, rule,
+                    seed, 100 * acc[0], run.bestEpoch()));
+        }
+        run.write(resultDir);
+        return run;
+    }
+
+    /**
+     * The base network of {@code method} with an SGD and an SHC probe on each of its layers 1-5
+     * (the layer-wise and classifiers tables), trained now unless an earlier run did.
+     */
+    public LayerwiseRun probeRun(String method, int seed) throws IOException {
+        Path dir = baseDir(method, seed);
+        LayerwiseRun done = LayerwiseRun.read(dir).orElse(null);
+        if (done != null) {
+            log.accept("== " + method + ", seed " + seed + ": done earlier (" + dir.resolve(LayerwiseRun.FILE) + ")");
+            return done;
+        }
+        log.accept(String.format(Locale.ROOT, "== %s, seed %d (data seed %d): %s", method, seed,
+                DATA_SEED_BASE + seed, settings.describe()));
+        Splits s = splits(seed);
+        int classes = s.numClasses();
+        int k5 = Math.min(5, classes);
+        LayerwiseRun run;
+        try (Normalization norm = normalization(method, s); NDManager m = Djl.newManager()) {
+            TrainedNetwork net = base(method, seed, m, norm);
+            Outcome o = net.outcome();
+            double[] testAcc = net.scores() == null ? new double[] {Double.NaN, Double.NaN}
+                    : Evaluation.accuracies(m, s.test(), norm, net.scores()::apply, 1, k5);
+            log.accept(String.format(Locale.ROOT, "%s seed %d: network epoch %d selected (validation %.2f%%), test %.2f%%",
+                    method, seed, o.state().bestEpoch(), 100 * o.state().bestValidation(), 100 * testAcc[0]));
+            ProbeTraining probes = new ProbeTraining(m, net::features, classes, train(s), validation(s), s.test(), norm,
+                    settings.batchSize(), LearningRateSchedule.baseline(), SHC_PROBE_LR, seed, settings.probeEpochs(),
+                    method + " probes");
+            Outcome probed = CheckpointedTraining.run(dir.resolve("probes"), settings.probeEpochs(), probes, log);
+            List<ProbeTraining.Result> results = new ArrayList<>();
+            for (String kind : ProbeTraining.KINDS) {
+                for (int l = 1; l <= ProbeTraining.LAYERS; l++) {
+                    results.add(probes.result(kind, l, 1));
+                }
+            }
+            run = new LayerwiseRun(method, seed, s.dataSeed(), o.state().bestEpoch(), o.state().bestValidation(),
+                    testAcc[0], classes >= 5 ? testAcc[1] : Double.NaN, meanSeconds(o), meanSeconds(probed), results);
+        }
+        run.write(dir);
+        return run;
+    }
+
+    /** Mean wall time of an epoch (training and validation). */
+    public static double meanSeconds(Outcome o) {
+        return o.state().history().stream().mapToDouble(EpochRecord::seconds).average().orElse(Double.NaN);
+    }
+}
