@@ -114,7 +114,7 @@ public final class ExperimentCommand implements Runnable {
                     + "and an SHC probe on every layer; test accuracy over seeds beside the paper's.", RESUMES})
     static final class Layerwise extends Base {
         @Option(names = "--methods", split = ",", defaultValue = "bp,hpca,hwta",
-                description = "Comma-separated: bp, hpca, hwta (default: ${DEFAULT-VALUE}).")
+                description = "Comma-separated: bp, hpca, hwta, vae (default: ${DEFAULT-VALUE}).")
         List<String> methods;
 
         @Override
@@ -177,7 +177,7 @@ public final class ExperimentCommand implements Runnable {
                     + "network trained once per seed and shared; tables in OUT/<experiment>/.", RESUMES})
     static final class All extends Base {
         @Option(names = "--methods", split = ",", defaultValue = "bp,hpca,hwta",
-                description = "Layer-wise methods (default: ${DEFAULT-VALUE}).")
+                description = "Layer-wise methods: bp, hpca, hwta, vae (default: ${DEFAULT-VALUE}).")
         List<String> methods;
 
         @Option(names = "--rules", split = ",", defaultValue = "hpca,hwta",

@@ -1,13 +1,9 @@
 package org.hebbcnn.experiments;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.hebbcnn.util.AtomicFiles;
 
 /**
  * The outcome of one hybrid network (config, rule, seed), kept as {@code result.json} in its run
@@ -23,8 +19,7 @@ import org.hebbcnn.util.AtomicFiles;
  */
 public record HybridRun(String config, String rule, int seed, long dataSeed, List<StageRecord> stages, int bestEpoch,
         double validation, double testTop1, double testTop5) {
-    public static final String FILE = "result.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String FILE = ResultFile.NAME;
 
     /**
      * One stage: layers first..last of a network of {@code kind} (B or H), from the base network
@@ -33,12 +28,10 @@ public record HybridRun(String config, String rule, int seed, long dataSeed, Lis
     public record StageRecord(int first, int last, String kind, String source, int bestEpoch, double secondsPerEpoch) {}
 
     public void write(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
+        ResultFile.write(dir, this);
     }
 
     public static Optional<HybridRun> read(Path dir) throws IOException {
-        Path f = dir.resolve(FILE);
-        return Files.isRegularFile(f) ? Optional.of(JSON.readValue(f.toFile(), HybridRun.class)) : Optional.empty();
+        return ResultFile.read(dir, HybridRun.class);
     }
 }

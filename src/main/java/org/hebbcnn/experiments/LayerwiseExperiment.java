@@ -105,7 +105,9 @@ public final class LayerwiseExperiment {
             if (top5) {
                 top = top.withTop1(Statistics.summarize(rs.stream().mapToDouble(r -> 100 * r.networkTestTop1()).toArray()));
             }
-            b.add(top);
+            if (!method.equals("vae")) { // the VAE has no classifier of its own
+                b.add(top);
+            }
             for (int l = 1; l <= ProbeTraining.LAYERS; l++) {
                 final int layer = l;
                 b.add(row(method + "-shc", l, metric, rs, r -> r.probe("shc", layer)));

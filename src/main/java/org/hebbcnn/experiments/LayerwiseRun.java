@@ -1,14 +1,10 @@
 package org.hebbcnn.experiments;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.hebbcnn.training.ProbeTraining;
-import org.hebbcnn.util.AtomicFiles;
 
 /**
  * The outcome of one (method, seed) run of the layer-wise experiment, kept as
@@ -24,8 +20,7 @@ import org.hebbcnn.util.AtomicFiles;
 public record LayerwiseRun(String method, int seed, long dataSeed, int networkBestEpoch, double networkValidation,
         double networkTestTop1, double networkTestTop5, double networkSecondsPerEpoch, double probeSecondsPerEpoch,
         List<ProbeTraining.Result> probes) {
-    public static final String FILE = "result.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String FILE = ResultFile.NAME;
 
     public ProbeTraining.Result probe(String kind, int layer) {
         return probes.stream().filter(p -> p.kind().equals(kind) && p.layer() == layer).findFirst()
@@ -34,12 +29,10 @@ public record LayerwiseRun(String method, int seed, long dataSeed, int networkBe
     }
 
     public void write(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
+        ResultFile.write(dir, this);
     }
 
     public static Optional<LayerwiseRun> read(Path dir) throws IOException {
-        Path f = dir.resolve(FILE);
-        return Files.isRegularFile(f) ? Optional.of(JSON.readValue(f.toFile(), LayerwiseRun.class)) : Optional.empty();
+        return ResultFile.read(dir, LayerwiseRun.class);
     }
 }

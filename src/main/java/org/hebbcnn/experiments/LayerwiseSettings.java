@@ -17,7 +17,7 @@ import org.hebbcnn.util.InputError;
 public record LayerwiseSettings(String dataset, List<String> methods, int seeds, boolean quick, int epochs,
         int probeEpochs, int trainImages, int validationImages, int batchSize) {
     public static final List<String> DATASETS = List.of("mnist", "cifar10", "cifar100");
-    public static final List<String> METHODS = List.of("bp", "hpca", "hwta");
+    public static final List<String> METHODS = List.of("bp", "hpca", "hwta", "vae");
     public static final int PAPER_EPOCHS = 20;
     public static final int BATCH = 64;
     /** The quick profile: MNIST with bp, hpca and hwta and one seed fits in 30 minutes on 2 cores. */

@@ -1,6 +1,7 @@
 package org.hebbcnn.experiments;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,6 +11,9 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
+import org.hebbcnn.data.Batch;
+import org.hebbcnn.data.BatchIterator;
+import org.hebbcnn.data.BatchOptions;
 import org.hebbcnn.data.ChannelNormalization;
 import org.hebbcnn.data.Datasets;
 import org.hebbcnn.data.ImageSet;
@@ -20,6 +24,8 @@ import org.hebbcnn.network.BackpropNetwork;
 import org.hebbcnn.network.HebbianNetwork;
 import org.hebbcnn.network.HybridConfig;
 import org.hebbcnn.network.HybridConfig.Stage;
+import org.hebbcnn.network.Vae;
+import org.hebbcnn.reports.ReconstructionGrid;
 import org.hebbcnn.rules.Rules;
 import org.hebbcnn.training.BackpropNetworkTraining;
 import org.hebbcnn.training.CheckpointedTraining;
@@ -29,6 +35,7 @@ import org.hebbcnn.training.Evaluation;
 import org.hebbcnn.training.HebbianNetworkTraining;
 import org.hebbcnn.training.LearningRateSchedule;
 import org.hebbcnn.training.ProbeTraining;
+import org.hebbcnn.training.VaeTraining;
 import org.hebbcnn.util.Djl;
 
 /**
@@ -150,6 +157,21 @@ public final class Workspace {
                 model.load(o.bestCheckpoint().resolve("model"));
                 yield new TrainedNetwork(method, hebb::forward, x -> hebb.forward(x).get(5), o);
             }
+            case "vae" -> {
+                Vae vae = new Vae(m, seed);
+                VaeTraining model = new VaeTraining(m, vae, train(s), validation(s), norm, settings.batchSize(), seed,
+                        settings.epochs(), "vae");
+                Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
+                model.load(o.bestCheckpoint().resolve("model"));
+                writeReconstructions(vae, baseDir(method, seed).resolve("reconstructions.png"), m, norm, s);
+                yield new TrainedNetwork(method, (x, a, b) -> {
+                    if (a != 1) {
+                        throw new IllegalArgumentException("the VAE's encoder runs from the images only");
+                    }
+                    NDList f = vae.features(x);
+                    return new NDList(f.subList(0, Math.min(b, 5)));
+                }, null, o);
+            }
             default -> throw new IllegalArgumentException("no base network for method '" + method + "'");
         };
     }
@@ -261,8 +283,13 @@ public final class Workspace {
             Outcome o = net.outcome();
             double[] testAcc = net.scores() == null ? new double[] {Double.NaN, Double.NaN}
                     : Evaluation.accuracies(m, s.test(), norm, net.scores()::apply, 1, k5);
-            log.accept(String.format(Locale.ROOT, "%s seed %d: network epoch %d selected (validation %.2f%%), test %.2f%%",
-                    method, seed, o.state().bestEpoch(), 100 * o.state().bestValidation(), 100 * testAcc[0]));
+            if (net.scores() == null) {
+                log.accept(String.format(Locale.ROOT, "%s seed %d: epoch %d selected (validation loss %.4f)", method, seed,
+                        o.state().bestEpoch(), -o.state().bestValidation()));
+            } else {
+                log.accept(String.format(Locale.ROOT, "%s seed %d: network epoch %d selected (validation %.2f%%), test %.2f%%",
+                        method, seed, o.state().bestEpoch(), 100 * o.state().bestValidation(), 100 * testAcc[0]));
+            }
             ProbeTraining probes = new ProbeTraining(m, net::features, classes, train(s), validation(s), s.test(), norm,
                     settings.batchSize(), LearningRateSchedule.baseline(), SHC_PROBE_LR, seed, settings.probeEpochs(),
                     method + " probes");
@@ -278,6 +305,15 @@ public final class Workspace {
         }
         run.write(dir);
         return run;
+    }
+
+    /** The VAE's reconstructions of the first 8 test images under them: {@code reconstructions.png}. */
+    private void writeReconstructions(Vae vae, Path png, NDManager m, Normalization norm, Splits s) {
+        for (Batch b : BatchIterator.of(first(s.test(), 8), norm, BatchOptions.evaluation(8), 0, m)) {
+            try (b) {
+                ReconstructionGrid.write(b.images(), vae.reconstruct(b.images()), png);
+            }
+        }
     }
 
     /** Mean wall time of an epoch (training and validation). */

@@ -30,8 +30,16 @@ public final class CheckpointedTraining {
         /** One epoch of training, 0-based. */
         void trainEpoch(int epoch);
 
-        /** Validation accuracy (the selection criterion). */
+        /** Validation accuracy (the selection criterion; higher is better). */
         double validate();
+
+        /**
+         * How the log shows a {@link #validate()} figure: a percentage by default; a model whose
+         * figure is not an accuracy (e.g. a negated loss) overrides this.
+         */
+        default String formatValidation(double validation) {
+            return String.format("%.2f%%", 100 * validation);
+        }
 
         /** Writes everything needed to continue training bit-identically into an empty directory. */
         void save(Path dir);
@@ -78,7 +86,8 @@ public final class CheckpointedTraining {
             if (latest.isPresent()) {
                 state = JSON.readValue(latest.get().resolve("state.json").toFile(), State.class);
                 model.load(latest.get().resolve("model"));
-                log.accept("resuming " + dir + " after epoch " + state.epochsDone());
+                log.accept(state.epochsDone() >= epochs ? "trained earlier: " + dir + " (selected epoch " + state.bestEpoch() + ")"
+                        : "resuming " + dir + " after epoch " + state.epochsDone());
             }
             for (int epoch = state.epochsDone(); epoch < epochs; epoch++) {
                 long start = System.nanoTime();
@@ -96,8 +105,8 @@ public final class CheckpointedTraining {
                 state = new State(epoch + 1, best ? epoch + 1 : state.bestEpoch(),
                         best ? accuracy : state.bestValidation(), history);
                 write(dir, state, model);
-                log.accept(String.format("epoch %d/%d: validation %.2f%%%s (%.0f s)", epoch + 1, epochs,
-                        100 * accuracy, best ? " (best)" : "", seconds));
+                log.accept(String.format("epoch %d/%d: validation %s%s (%.0f s)", epoch + 1, epochs,
+                        model.formatValidation(accuracy), best ? " (best)" : "", seconds));
             }
             return new Outcome(state, dir.resolve(PREFIX + state.bestEpoch()));
         } catch (IOException e) {

@@ -14,6 +14,9 @@ import ai.djl.pytorch.jni.JniUtils;
  *   p = p - lr * (d + mu * v)
  * </pre>
  *
+ * With {@code nesterov = false} (the VAE baseline's plain momentum, PyTorch's default
+ * {@code nesterov=False}) the last line is {@code p = p - lr * v}.
+ *
  * The velocity arrays belong to the caller (a network saves them with its parameters, so training
  * resumed from a file continues bit-identically). Updates are in place; the few temporaries are
  * closed before returning. DJL's own {@code Optimizer.nag()} is not used: its state lives inside
@@ -23,14 +26,21 @@ public final class NesterovSgd {
     public static final float DEFAULT_MOMENTUM = 0.9f;
 
     private final float momentum;
+    private final boolean nesterov;
     private float learningRate;
     private float weightDecay;
 
     public NesterovSgd(float learningRate, float momentum, float weightDecay) {
+        this(learningRate, momentum, weightDecay, true);
+    }
+
+    /** @param nesterov false for plain (heavy-ball) momentum: p = p - lr * v */
+    public NesterovSgd(float learningRate, float momentum, float weightDecay, boolean nesterov) {
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         }
         this.momentum = momentum;
+        this.nesterov = nesterov;
         setLearningRate(learningRate);
         setWeightDecay(weightDecay);
     }
@@ -56,6 +66,12 @@ public final class NesterovSgd {
         }
         try (d) {
             velocity.muli(momentum).addi(d);
+            if (!nesterov) {
+                try (NDArray step = velocity.mul(learningRate)) {
+                    param.subi(step);
+                }
+                return;
+            }
             try (NDArray ahead = velocity.mul(momentum)) {
                 d.addi(ahead).muli(learningRate);
             }
@@ -109,5 +125,9 @@ public final class NesterovSgd {
 
     public float momentum() {
         return momentum;
+    }
+
+    public boolean nesterov() {
+        return nesterov;
     }
 }

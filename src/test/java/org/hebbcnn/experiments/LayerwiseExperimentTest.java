@@ -131,7 +131,7 @@ class LayerwiseExperimentTest {
         deleteTree(run.resolve("probes"));
         Result resumed = cli(layerwise("cifar100", cifar100, "hpca", 1, out));
         assertEquals(0, resumed.code(), resumed.output());
-        assertTrue(resumed.output().contains("resuming"), resumed.output());
+        assertTrue(resumed.output().contains("trained earlier"), resumed.output());
         LayerwiseRun a = JSON.readValue(first, LayerwiseRun.class);
         LayerwiseRun b = LayerwiseRun.read(run).orElseThrow();
         assertEquals(a.probes(), b.probes(), "probes retrained on the resumed network give the same results");
@@ -150,6 +150,25 @@ class LayerwiseExperimentTest {
             assertEquals("top1", row.get("metric").asText());
         }
         assertNotNull(LayerwiseRun.read(out.resolve("runs/hwta/seed-0")).orElse(null));
+    }
+
+    @Test
+    void theVaeIsProbedOnItsEncoderLayersAndItsReconstructionsAreDrawn() throws Exception {
+        Path out = tmp.resolve("vae");
+        Result r = cli(layerwise("mnist", mnist, "vae", 1, out));
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("validation loss"), r.output());
+        JsonNode rows = JSON.readTree(out.resolve(ResultsTable.RESULTS_JSON).toFile()).get("rows");
+        Set<Integer> layers = new HashSet<>();
+        for (JsonNode row : rows) {
+            if (row.get("method").asText().equals("vae")) {
+                layers.add(row.get("layer").asInt());
+                assertTrue(row.get("paper").isNumber(), "the paper's VAE column: " + row);
+                assertTrue(row.get("mean").isNumber(), row.toString());
+            }
+        }
+        assertEquals(Set.of(1, 2, 3, 4, 5), layers, "encoder layers only: the VAE has no classifier");
+        assertTrue(Files.size(out.resolve("runs/vae/seed-0/reconstructions.png")) > 0);
     }
 
     @Test
