@@ -2,19 +2,25 @@ package org.hebbcnn.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.hebbcnn.config.ExperimentConfig;
+import org.hebbcnn.config.RunRecord;
 import org.hebbcnn.experiments.AllExperiments;
 import org.hebbcnn.experiments.ClassifiersExperiment;
 import org.hebbcnn.experiments.HybridExperiment;
 import org.hebbcnn.experiments.LayerwiseExperiment;
 import org.hebbcnn.experiments.LayerwiseSettings;
+import org.hebbcnn.experiments.OutputFolder;
 import org.hebbcnn.experiments.RetrainExperiment;
 import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.reports.ResultsTable;
 import org.hebbcnn.util.Djl;
+import org.hebbcnn.util.InputError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,17 +42,24 @@ public final class ExperimentCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The options every experiment shares: dataset, seeds, profile, output. */
+    /** The options every experiment shares: configuration, dataset, seeds, profile, output. */
     static final class Profile {
-        @Option(names = "--dataset", required = true, description = "mnist, cifar10 or cifar100.")
+        @Option(names = "--config", description = "YAML configuration (e.g. the config.yaml of an earlier run); "
+                + "flags given here override it.")
+        Path config;
+
+        @Option(names = "--set", description = "Override one setting, key=value (e.g. backprop.lr=1e-4, "
+                + "hebbian.lr=5e-4, epochs=5); repeatable, applied last.")
+        List<String> sets = new ArrayList<>();
+
+        @Option(names = "--dataset", description = "mnist, cifar10 or cifar100 (required unless --config gives it).")
         String dataset;
 
         @Option(names = "--data-dir", description = "Folder with the dataset's files (default: the fetched copy).")
         Path dataDir;
 
-        @Option(names = "--seeds", defaultValue = "5", description = "Runs i = 0..seeds-1 (model seed i, data seed 200+i; "
-                + "default: ${DEFAULT-VALUE}).")
-        int seeds;
+        @Option(names = "--seeds", description = "Runs i = 0..seeds-1 (model seed i, data seed 200+i; default 5).")
+        Integer seeds;
 
         @Option(names = "--quick", description = "Quick profile (labelled in every output): "
                 + LayerwiseSettings.QUICK_TRAIN_IMAGES + " training and " + LayerwiseSettings.QUICK_VALIDATION_IMAGES
@@ -66,30 +79,55 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--validation-images", description = "Use only the first N validation images (0 = all).")
         Integer validationImages;
 
-        @Option(names = "--out", required = true, description = "Output folder (tables: table.md, table.csv, results.json).")
+        @Option(names = "--out", required = true, description = "Output folder (tables: table.md, table.csv, results.json; "
+                + "config.yaml and run.json record how they were made).")
         Path out;
 
-        LayerwiseSettings settings(List<String> methods) {
-            LayerwiseSettings s = quick ? LayerwiseSettings.quick(dataset, methods, seeds)
-                    : LayerwiseSettings.paper(dataset, methods, seeds);
-            return s.withEpochs(epochs == null ? s.epochs() : epochs, probeEpochs == null ? s.probeEpochs() : probeEpochs)
-                    .withSubset(trainImages == null ? s.trainImages() : trainImages,
-                            validationImages == null ? s.validationImages() : validationImages);
-        }
-
-        /** A workspace of its own under {@code out}: bases/ and stages/. */
-        Workspace workspace(List<String> methods, Consumer<String> log) {
-            return new Workspace(settings(methods), dataDir, out.resolve("bases"), out.resolve("stages"), log);
+        /**
+         * The resolved configuration: the paper's defaults, then --config, then these flags (and the
+         * subcommand's lists, when given), then every --set.
+         */
+        ExperimentConfig resolve(List<String> methods, List<String> rules, List<String> configs) {
+            ExperimentConfig c = config != null ? ExperimentConfig.load(config) : new ExperimentConfig();
+            if (dataset == null && config == null) {
+                throw new InputError("--dataset is required (or --config FILE that names it)");
+            }
+            if (dataset != null) {
+                c.dataset = dataset;
+            }
+            if (dataDir != null) {
+                c.dataDir = dataDir.toString();
+            }
+            if (seeds != null) {
+                c.seeds = seeds;
+            }
+            c.quick |= quick;
+            c.epochs = epochs != null ? epochs : c.epochs;
+            c.probeEpochs = probeEpochs != null ? probeEpochs : c.probeEpochs;
+            c.trainImages = trainImages != null ? trainImages : c.trainImages;
+            c.validationImages = validationImages != null ? validationImages : c.validationImages;
+            if (methods != null) {
+                c.methods = new ArrayList<>(methods);
+            }
+            if (rules != null) {
+                c.rules = new ArrayList<>(rules);
+            }
+            if (configs != null) {
+                c.configs = new ArrayList<>(configs);
+            }
+            return c.with(sets).resolved();
         }
     }
 
-    /** Base of the subcommands: output, and printing a table when done. */
+    /** Base of the subcommands: configuration, the run record, and printing tables when done. */
     abstract static class Base implements Callable<Integer> {
         @Mixin
         Profile profile;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        ExperimentConfig config;
 
         Consumer<String> log() {
             PrintWriter w = spec.commandLine().getOut();
@@ -99,13 +137,32 @@ public final class ExperimentCommand implements Runnable {
             };
         }
 
-        void print(ResultsTable table, Path dir) {
+        /** A workspace of its own under the output folder: bases/ and stages/. */
+        Workspace workspace() {
+            return new Workspace(config.settings(), config.hyperparameters(), config.dataDirectory(),
+                    profile.out.resolve("bases"), profile.out.resolve("stages"), log());
+        }
+
+        /** Claims the output folder, records the configuration and the run, runs, and records the wall time. */
+        int run(String identity, Callable<Map<Path, ResultsTable>> experiment) throws Exception {
+            Djl.init();
+            OutputFolder.claim(profile.out, identity);
+            RunRecord record = RunRecord.start(String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                    config.seeds);
+            record.write(profile.out, config);
+            Map<Path, ResultsTable> tables = experiment.call();
+            record.finish().write(profile.out, config);
             PrintWriter w = spec.commandLine().getOut();
-            w.println();
-            w.println(table.toMarkdown());
-            w.println("written: " + dir.resolve(ResultsTable.TABLE_MD) + ", " + dir.resolve(ResultsTable.TABLE_CSV) + ", "
-                    + dir.resolve(ResultsTable.RESULTS_JSON));
+            for (Map.Entry<Path, ResultsTable> e : tables.entrySet()) {
+                Path dir = e.getKey();
+                w.println();
+                w.println(e.getValue().toMarkdown());
+                w.println("written: " + dir.resolve(ResultsTable.TABLE_MD) + ", " + dir.resolve(ResultsTable.TABLE_CSV)
+                        + ", " + dir.resolve(ResultsTable.RESULTS_JSON));
+            }
+            w.println("configuration: " + profile.out.resolve(RunRecord.CONFIG) + " (rerun with --config)");
             w.flush();
+            return 0;
         }
     }
 
@@ -113,16 +170,16 @@ public final class ExperimentCommand implements Runnable {
             description = {"Tables 1, 5, 9: train the try-out network by each method, then a linear (SGD) probe "
                     + "and an SHC probe on every layer; test accuracy over seeds beside the paper's.", RESUMES})
     static final class Layerwise extends Base {
-        @Option(names = "--methods", split = ",", defaultValue = "bp,hpca,hwta",
-                description = "Comma-separated: bp, hpca, hwta, vae (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--methods", split = ",", description = "Comma-separated: bp, hpca, hwta, vae (default: bp,hpca,hwta).")
         List<String> methods;
 
         @Override
         public Integer call() throws Exception {
-            LayerwiseSettings s = profile.settings(methods);
-            Djl.init();
-            print(new LayerwiseExperiment(s, profile.dataDir, profile.out, log()).run(), profile.out);
-            return 0;
+            config = profile.resolve(methods, null, null);
+            Path out = profile.out;
+            Workspace ws = new Workspace(config.settings(), config.hyperparameters(), config.dataDirectory(),
+                    out.resolve("runs"), out.resolve("stages"), log());
+            return run(ws.identity(), () -> Map.of(out, new LayerwiseExperiment(ws, out).run()));
         }
     }
 
@@ -130,8 +187,7 @@ public final class ExperimentCommand implements Runnable {
             description = {"Tables 2, 6, 10: hybrid networks, one letter per layer 1..6 (B backprop, H Hebbian; "
                     + "last G gradient classifier or H SHC), built bottom-up from the base networks.", RESUMES})
     static final class Hybrid extends Base {
-        @Option(names = "--rules", split = ",", defaultValue = "hpca,hwta",
-                description = "Hebbian rules of the H layers: hpca, hwta (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--rules", split = ",", description = "Hebbian rules of the H layers: hpca, hwta (default: both).")
         List<String> rules;
 
         @Option(names = "--configs", split = ",", description = "Configurations (default: the paper's 16); a '|' "
@@ -140,11 +196,10 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            HybridExperiment e = new HybridExperiment(profile.workspace(List.of("bp"), log()), rules,
-                    configs == null ? HybridExperiment.PAPER_CONFIGS : configs, profile.out);
-            Djl.init();
-            print(e.run(), profile.out);
-            return 0;
+            config = profile.resolve(null, rules, configs);
+            Workspace ws = workspace();
+            HybridExperiment e = new HybridExperiment(ws, config.rules, config.configs, profile.out);
+            return run(ws.identity(), () -> Map.of(profile.out, e.run()));
         }
     }
 
@@ -154,9 +209,9 @@ public final class ExperimentCommand implements Runnable {
     static final class Retrain extends Base {
         @Override
         public Integer call() throws Exception {
-            Djl.init();
-            print(new RetrainExperiment(profile.workspace(List.of("bp"), log()), profile.out).run(), profile.out);
-            return 0;
+            config = profile.resolve(null, null, null);
+            Workspace ws = workspace();
+            return run(ws.identity(), () -> Map.of(profile.out, new RetrainExperiment(ws, profile.out).run()));
         }
     }
 
@@ -166,9 +221,9 @@ public final class ExperimentCommand implements Runnable {
     static final class Classifiers extends Base {
         @Override
         public Integer call() throws Exception {
-            Djl.init();
-            print(new ClassifiersExperiment(profile.workspace(List.of("bp"), log()), profile.out).run(), profile.out);
-            return 0;
+            config = profile.resolve(null, null, null);
+            Workspace ws = workspace();
+            return run(ws.identity(), () -> Map.of(profile.out, new ClassifiersExperiment(ws, profile.out).run()));
         }
     }
 
@@ -176,12 +231,10 @@ public final class ExperimentCommand implements Runnable {
             description = {"All four experiments (layerwise, classifiers, retrain, hybrid) on one dataset, each base "
                     + "network trained once per seed and shared; tables in OUT/<experiment>/.", RESUMES})
     static final class All extends Base {
-        @Option(names = "--methods", split = ",", defaultValue = "bp,hpca,hwta",
-                description = "Layer-wise methods: bp, hpca, hwta, vae (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--methods", split = ",", description = "Layer-wise methods: bp, hpca, hwta, vae (default: bp,hpca,hwta).")
         List<String> methods;
 
-        @Option(names = "--rules", split = ",", defaultValue = "hpca,hwta",
-                description = "Hebbian rules of the hybrids (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--rules", split = ",", description = "Hebbian rules of the hybrids (default: hpca,hwta).")
         List<String> rules;
 
         @Option(names = "--configs", split = ",", description = "Hybrid configurations (default: the paper's 16).")
@@ -189,14 +242,14 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            AllExperiments all = new AllExperiments(profile.settings(methods), rules,
-                    configs == null ? HybridExperiment.PAPER_CONFIGS : configs, profile.dataDir, profile.out, log());
-            Djl.init();
-            Map<String, ResultsTable> tables = all.run();
-            for (Map.Entry<String, ResultsTable> e : tables.entrySet()) {
-                print(e.getValue(), profile.out.resolve(e.getKey()));
-            }
-            return 0;
+            config = profile.resolve(methods, rules, configs);
+            AllExperiments all = new AllExperiments(config.settings(), config.hyperparameters(), config.rules,
+                    config.configs, config.dataDirectory(), profile.out, log());
+            return run(workspace().identity(), () -> {
+                Map<Path, ResultsTable> tables = new LinkedHashMap<>();
+                all.run().forEach((name, table) -> tables.put(profile.out.resolve(name), table));
+                return tables;
+            });
         }
     }
 }

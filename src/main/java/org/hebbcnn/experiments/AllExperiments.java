@@ -35,8 +35,14 @@ public final class AllExperiments {
      */
     public AllExperiments(LayerwiseSettings settings, List<String> rules, List<String> configs, Path dataDir, Path out,
             Consumer<String> log) {
-        this.workspace = new Workspace(settings, dataDir, out.resolve("bases"), out.resolve("stages"), log);
+        this(settings, Hyperparameters.paper(), rules, configs, dataDir, out, log);
+    }
+
+    public AllExperiments(LayerwiseSettings settings, Hyperparameters hyper, List<String> rules, List<String> configs,
+            Path dataDir, Path out, Consumer<String> log) {
+        this.workspace = new Workspace(settings, hyper, dataDir, out.resolve("bases"), out.resolve("stages"), log);
         this.rules = HybridExperiment.checkRules(rules);
+        configs.forEach(org.hebbcnn.network.HybridConfig::parse); // a malformed one is refused before any training
         this.configs = configs;
         this.out = out;
     }
@@ -44,7 +50,7 @@ public final class AllExperiments {
     /** Runs (or resumes) the four experiments in turn; returns their tables by experiment name. */
     public Map<String, org.hebbcnn.reports.ResultsTable> run() throws IOException {
         HybridExperiment hybrid = new HybridExperiment(workspace, rules, configs, out.resolve("hybrid")); // checks configs first
-        OutputFolder.claim(out, workspace.settings().identity());
+        OutputFolder.claim(out, workspace.identity());
         Map<String, org.hebbcnn.reports.ResultsTable> tables = new LinkedHashMap<>();
         tables.put("layerwise", new LayerwiseExperiment(workspace, out.resolve("layerwise")).run());
         tables.put("classifiers", new ClassifiersExperiment(workspace, out.resolve("classifiers")).run());

@@ -26,7 +26,7 @@ public final class ClassifiersExperiment {
     }
 
     public ResultsTable run() throws IOException {
-        OutputFolder.claim(out, workspace.settings().identity());
+        OutputFolder.claim(out, workspace.identity());
         List<LayerwiseRun> runs = new ArrayList<>();
         ResultsTable table = null;
         for (int seed = 0; seed < workspace.settings().seeds(); seed++) {

@@ -58,7 +58,7 @@ public final class HybridExperiment {
 
     /** Runs (or resumes) every rule, config and seed; writes and returns the table. */
     public ResultsTable run() throws IOException {
-        OutputFolder.claim(out, workspace.settings().identity());
+        OutputFolder.claim(out, workspace.identity());
         Map<String, List<HybridRun>> done = new LinkedHashMap<>();
         ResultsTable table = null;
         int seeds = workspace.settings().seeds();

@@ -52,7 +52,7 @@ public final class LayerwiseExperiment {
 
     /** Runs (or resumes) every method and seed; writes and returns the table. */
     public ResultsTable run() throws IOException {
-        OutputFolder.claim(out, settings.identity());
+        OutputFolder.claim(out, workspace.identity());
         Map<String, List<LayerwiseRun>> done = new LinkedHashMap<>();
         settings.methods().forEach(m -> done.put(m, new ArrayList<>()));
         ResultsTable table = null;

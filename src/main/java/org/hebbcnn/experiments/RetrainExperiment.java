@@ -38,7 +38,7 @@ public final class RetrainExperiment {
     }
 
     public ResultsTable run() throws IOException {
-        OutputFolder.claim(out, workspace.settings().identity());
+        OutputFolder.claim(out, workspace.identity());
         Map<Variant, List<HybridRun>> done = new LinkedHashMap<>();
         ResultsTable table = null;
         for (int seed = 0; seed < workspace.settings().seeds(); seed++) {

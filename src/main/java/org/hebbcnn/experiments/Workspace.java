@@ -33,7 +33,6 @@ import org.hebbcnn.training.CheckpointedTraining.EpochRecord;
 import org.hebbcnn.training.CheckpointedTraining.Outcome;
 import org.hebbcnn.training.Evaluation;
 import org.hebbcnn.training.HebbianNetworkTraining;
-import org.hebbcnn.training.LearningRateSchedule;
 import org.hebbcnn.training.ProbeTraining;
 import org.hebbcnn.training.VaeTraining;
 import org.hebbcnn.util.Djl;
@@ -55,12 +54,9 @@ import org.hebbcnn.util.Djl;
  */
 public final class Workspace {
     public static final long DATA_SEED_BASE = 200;
-    public static final float HEBBIAN_LR = 1e-3f;
-    public static final float SHC_PROBE_LR = 1e-3f;
-    /** L2 of retrained top layers when only the last one or two are retrained (reference notes). */
-    public static final float TOP_WEIGHT_DECAY = 5e-4f;
 
     private final LayerwiseSettings settings;
+    private final Hyperparameters hyper;
     private final Path dataDir;
     private final Path basesDir;
     private final Path stagesDir;
@@ -72,7 +68,13 @@ public final class Workspace {
      * @param dataDir  a folder with the dataset's files, or null for the default location
      */
     public Workspace(LayerwiseSettings settings, Path dataDir, Path basesDir, Path stagesDir, Consumer<String> log) {
+        this(settings, Hyperparameters.paper(), dataDir, basesDir, stagesDir, log);
+    }
+
+    public Workspace(LayerwiseSettings settings, Hyperparameters hyper, Path dataDir, Path basesDir, Path stagesDir,
+            Consumer<String> log) {
         this.settings = settings;
+        this.hyper = hyper;
         this.dataDir = dataDir;
         this.basesDir = basesDir;
         this.stagesDir = stagesDir;
@@ -81,6 +83,15 @@ public final class Workspace {
 
     public LayerwiseSettings settings() {
         return settings;
+    }
+
+    public Hyperparameters hyperparameters() {
+        return hyper;
+    }
+
+    /** What makes runs interchangeable: the profile and the hyperparameters (see {@link OutputFolder}). */
+    public String identity() {
+        return settings.identity() + hyper.identitySuffix();
     }
 
     public Consumer<String> log() {
@@ -101,8 +112,8 @@ public final class Workspace {
      * whitening for HWTA (reference notes), else per-channel standardisation; both fitted on the
      * whole training split.
      */
-    public static Normalization normalization(String method, Splits splits) {
-        return method.equals("hwta") ? ZcaWhitening.fitOrLoad(splits, ZcaWhitening.DEFAULT_EPSILON)
+    public Normalization normalization(String method, Splits splits) {
+        return method.equals("hwta") ? ZcaWhitening.fitOrLoad(splits, hyper.zcaEpsilon())
                 : ChannelNormalization.fit(splits.train());
     }
 
@@ -121,9 +132,9 @@ public final class Workspace {
         return set.select(IntStream.range(0, n).toArray(), set.name());
     }
 
-    /** The L2 of the backprop baseline: 5e-2, 1e-2 for CIFAR-100 (reference notes). */
+    /** The L2 of the backprop baseline: 5e-2, 1e-2 for CIFAR-100 (reference notes), unless set. */
     public float baselineWeightDecay() {
-        return settings.dataset().equals("cifar100") ? 1e-2f : 5e-2f;
+        return hyper.weightDecay(settings.dataset());
     }
 
     public Path baseDir(String method, int seed) {
@@ -144,7 +155,7 @@ public final class Workspace {
                 BackpropNetwork bp = new BackpropNetwork(m, classes, seed);
                 bp.setWeightDecay(baselineWeightDecay());
                 BackpropNetworkTraining model = new BackpropNetworkTraining(m, bp, train(s), validation(s), norm,
-                        settings.batchSize(), LearningRateSchedule.baseline(), seed, settings.epochs(), 1, "bp");
+                        settings.batchSize(), hyper.schedule(), seed, settings.epochs(), 1, "bp");
                 Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
                 model.load(o.bestCheckpoint().resolve("model"));
                 yield new TrainedNetwork(method, (x, a, b) -> bp.forward(x, a, b, false), bp::scores, o);
@@ -152,13 +163,14 @@ public final class Workspace {
             case "hpca", "hwta" -> {
                 HebbianNetwork hebb = new HebbianNetwork(m, classes, Rules.byName(method), seed);
                 HebbianNetworkTraining model = new HebbianNetworkTraining(m, hebb, train(s), validation(s), norm,
-                        settings.batchSize(), HEBBIAN_LR, seed, settings.epochs(), method);
+                        settings.batchSize(), (float) hyper.hebbianLr(), seed, settings.epochs(), method);
                 Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
                 model.load(o.bestCheckpoint().resolve("model"));
                 yield new TrainedNetwork(method, hebb::forward, x -> hebb.forward(x).get(5), o);
             }
             case "vae" -> {
                 Vae vae = new Vae(m, seed);
+                vae.setLearningRate((float) hyper.vaeLr());
                 VaeTraining model = new VaeTraining(m, vae, train(s), validation(s), norm, settings.batchSize(), seed,
                         settings.epochs(), "vae");
                 Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
@@ -194,15 +206,15 @@ public final class Workspace {
         if (st.hebbian()) {
             HebbianNetwork hebb = new HebbianNetwork(m, classes, Rules.byName(rule), seed);
             HebbianNetworkTraining model = new HebbianNetworkTraining(m, hebb, train(s), validation(s), norm,
-                    settings.batchSize(), HEBBIAN_LR, seed, settings.epochs(), label).from(st.first(), below);
+                    settings.batchSize(), (float) hyper.hebbianLr(), seed, settings.epochs(), label).from(st.first(), below);
             Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
             model.load(o.bestCheckpoint().resolve("model"));
             return new TrainedNetwork(rule, hebb::forward, model::scores, o);
         }
         BackpropNetwork bp = new BackpropNetwork(m, classes, seed);
-        bp.setWeightDecay(st.trainedLayers() <= 2 ? TOP_WEIGHT_DECAY : baselineWeightDecay());
+        bp.setWeightDecay(st.trainedLayers() <= 2 ? (float) hyper.topWeightDecay() : baselineWeightDecay());
         BackpropNetworkTraining model = new BackpropNetworkTraining(m, bp, train(s), validation(s), norm,
-                settings.batchSize(), LearningRateSchedule.baseline(), seed, settings.epochs(), 1, label)
+                settings.batchSize(), hyper.schedule(), seed, settings.epochs(), 1, label)
                 .from(st.first(), below);
         Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
         model.load(o.bestCheckpoint().resolve("model"));
@@ -291,8 +303,9 @@ public final class Workspace {
                         method, seed, o.state().bestEpoch(), 100 * o.state().bestValidation(), 100 * testAcc[0]));
             }
             ProbeTraining probes = new ProbeTraining(m, net::features, classes, train(s), validation(s), s.test(), norm,
-                    settings.batchSize(), LearningRateSchedule.baseline(), SHC_PROBE_LR, seed, settings.probeEpochs(),
+                    settings.batchSize(), hyper.schedule(), (float) hyper.shcProbeLr(), seed, settings.probeEpochs(),
                     method + " probes");
+            probes.setSgdWeightDecay((float) hyper.probeWeightDecay());
             Outcome probed = CheckpointedTraining.run(dir.resolve("probes"), settings.probeEpochs(), probes, log);
             List<ProbeTraining.Result> results = new ArrayList<>();
             for (String kind : ProbeTraining.KINDS) {

@@ -97,6 +97,13 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         }
     }
 
+    /** L2 of the SGD probes (default {@link LinearProbe#DEFAULT_WEIGHT_DECAY}, the paper's 5e-4). */
+    public void setSgdWeightDecay(float wd) {
+        for (LinearProbe p : sgd) {
+            p.setWeightDecay(wd);
+        }
+    }
+
     /** Position of a probe in the score arrays. */
     public static int index(String kind, int layer) {
         int k = KINDS.indexOf(kind);

@@ -1,0 +1,301 @@
+package org.hebbcnn.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.hebbcnn.experiments.HybridExperiment;
+import org.hebbcnn.experiments.Hyperparameters;
+import org.hebbcnn.experiments.LayerwiseSettings;
+import org.hebbcnn.util.AtomicFiles;
+import org.hebbcnn.util.InputError;
+
+/**
+ * Every setting of an experiment, as one YAML file: the dataset and seeds, the profile (epochs,
+ * subsets, batch), the methods, rules and hybrid configurations, and the hyperparameters. The
+ * defaults are the paper's. Loading is strict: an unknown key or a value of the wrong type is refused
+ * with the key's full name ({@code backprop.lr}). {@code null} epochs and subsets mean "the
+ * profile's" (the paper's, or the quick profile's with {@code quick: true}); {@link #resolved()}
+ * fills them in, and the resolved configuration is what results folders record, so a run can be
+ * repeated from it exactly.
+ */
+@JsonPropertyOrder({"dataset", "dataDir", "seeds", "quick", "epochs", "probeEpochs", "trainImages", "validationImages",
+    "batch", "methods", "rules", "configs", "backprop", "hebbian", "probes", "vae"})
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public final class ExperimentConfig {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    public String dataset = "mnist";
+    /** Folder with the dataset's files; null: the fetched copy. */
+    public String dataDir;
+    public int seeds = 5;
+    public boolean quick;
+    public Integer epochs;
+    public Integer probeEpochs;
+    public Integer trainImages;
+    public Integer validationImages;
+    public int batch = LayerwiseSettings.BATCH;
+    public List<String> methods = new ArrayList<>(List.of("bp", "hpca", "hwta"));
+    public List<String> rules = new ArrayList<>(HybridExperiment.RULES);
+    public List<String> configs = new ArrayList<>(HybridExperiment.PAPER_CONFIGS);
+    public Backprop backprop = new Backprop();
+    public Hebbian hebbian = new Hebbian();
+    public Probes probes = new Probes();
+    public Vae vae = new Vae();
+
+    /** Backprop networks and stages (Nesterov SGD, momentum 0.9, dropout 0.5 before layer 6). */
+    @JsonPropertyOrder({"lr", "lrGamma", "lrMilestones", "weightDecay", "topWeightDecay"})
+    public static final class Backprop {
+        public double lr = 1e-3;
+        public double lrGamma = 0.5;
+        public List<Integer> lrMilestones = new ArrayList<>(List.of(10, 11, 12, 13, 14, 15, 16, 17, 18, 19));
+        /** null: 5e-2, or 1e-2 on CIFAR-100. */
+        public Double weightDecay;
+        /** L2 of backprop stages that retrain one or two top layers. */
+        public double topWeightDecay = 5e-4;
+    }
+
+    /** Hebbian rules and the network's SHC. */
+    @JsonPropertyOrder({"lr", "zcaEpsilon"})
+    public static final class Hebbian {
+        public double lr = 1e-3;
+        public double zcaEpsilon = 1e-2;
+    }
+
+    /** Probes on frozen layers (SGD probes follow the backprop schedule). */
+    @JsonPropertyOrder({"weightDecay", "shcLr"})
+    public static final class Probes {
+        public double weightDecay = 5e-4;
+        public double shcLr = 1e-3;
+    }
+
+    /** The VAE baseline (plain momentum 0.9, KL weight 0.5). */
+    public static final class Vae {
+        public double lr = 1e-3;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // files and overrides
+
+    /** Reads a configuration file; keys left out keep the paper's defaults. */
+    public static ExperimentConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InputError("config " + file + ": no such file");
+        }
+        try {
+            JsonNode tree = YAML.readTree(file.toFile());
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return new ExperimentConfig();
+            }
+            return fromTree(tree, "config " + file);
+        } catch (JsonProcessingException e) {
+            throw new InputError("config " + file + ": not valid YAML (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new InputError("config " + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The configuration as YAML text. */
+    public String toYaml() {
+        try {
+            return YAML.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@link #toYaml()} to {@code file}, atomically. */
+    public void save(Path file) throws IOException {
+        AtomicFiles.writeString(file, toYaml());
+    }
+
+    /**
+     * A copy with {@code key=value} applied ({@code --set}): the key is a dotted path that must exist
+     * ({@code backprop.lr}, {@code epochs}); the value is read as YAML ({@code 1e-4}, {@code true},
+     * {@code [bp, hpca]}, {@code null}) and must have the key's type.
+     */
+    public ExperimentConfig with(String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new InputError("--set " + assignment + ": write key=value, e.g. backprop.lr=1e-4");
+        }
+        String key = assignment.substring(0, eq).trim();
+        String text = assignment.substring(eq + 1).trim();
+        ObjectNode tree = YAML.valueToTree(this);
+        ObjectNode parent = tree;
+        String[] parts = key.split("\\.");
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode next = parent.get(parts[i]);
+            if (!(next instanceof ObjectNode o)) {
+                throw unknownKey("--set " + assignment, key, parent);
+            }
+            parent = o;
+        }
+        String leaf = parts[parts.length - 1];
+        if (!parent.has(leaf) || parent.get(leaf).isObject()) {
+            throw unknownKey("--set " + assignment, key, parent);
+        }
+        JsonNode value;
+        try {
+            value = text.isEmpty() ? tree.nullNode() : YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InputError("--set " + assignment + ": the value is not valid YAML");
+        }
+        parent.set(leaf, value);
+        return fromTree(tree, "--set " + assignment);
+    }
+
+    /** Applies every {@code key=value} in order. */
+    public ExperimentConfig with(List<String> assignments) {
+        ExperimentConfig c = this;
+        for (String a : assignments) {
+            c = c.with(a);
+        }
+        return c;
+    }
+
+    private static InputError unknownKey(String where, String key, JsonNode parent) {
+        List<String> known = new ArrayList<>();
+        parent.fieldNames().forEachRemaining(known::add);
+        return new InputError(where + ": unknown key '" + key + "' (known here: " + String.join(", ", known) + ")");
+    }
+
+    private static ExperimentConfig fromTree(JsonNode tree, String where) {
+        try {
+            ExperimentConfig c = YAML.treeToValue(tree, ExperimentConfig.class);
+            c.check(where);
+            return c;
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(Object::toString)
+                    .sorted().collect(Collectors.joining(", "));
+            throw new InputError(where + ": unknown key '" + path(e) + "' (known here: " + known + ")");
+        } catch (InvalidFormatException e) {
+            throw new InputError(where + ": '" + path(e) + "' must be " + typeName(e.getTargetType()) + ", got "
+                    + e.getValue());
+        } catch (MismatchedInputException e) {
+            throw new InputError(where + ": '" + path(e) + "' must be " + typeName(e.getTargetType()));
+        } catch (JsonProcessingException e) {
+            throw new InputError(where + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String typeName(Class<?> t) {
+        if (t == null) {
+            return "of another type";
+        }
+        if (t == int.class || t == Integer.class || t == long.class) {
+            return "an integer";
+        }
+        if (t == double.class || t == Double.class || t == float.class) {
+            return "a number";
+        }
+        if (t == boolean.class || t == Boolean.class) {
+            return "true or false";
+        }
+        if (List.class.isAssignableFrom(t)) {
+            return "a list";
+        }
+        if (t == String.class) {
+            return "a string";
+        }
+        return "a " + t.getSimpleName().toLowerCase(Locale.ROOT) + " section";
+    }
+
+    /** Checks values that types alone cannot (building the settings checks the rest). */
+    private void check(String where) {
+        if (dataset == null || dataset.isBlank()) {
+            throw new InputError(where + ": 'dataset' is required");
+        }
+        if (backprop == null || hebbian == null || probes == null || vae == null || methods == null || rules == null
+                || configs == null) {
+            throw new InputError(where + ": sections and lists cannot be null");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // what the experiments take
+
+    /** The profile: the paper's or the quick one, with every explicit value applied. */
+    public LayerwiseSettings settings() {
+        LayerwiseSettings s = quick ? LayerwiseSettings.quick(dataset, methods, seeds)
+                : LayerwiseSettings.paper(dataset, methods, seeds);
+        return new LayerwiseSettings(s.dataset(), s.methods(), s.seeds(), quick, or(epochs, s.epochs()),
+                or(probeEpochs, s.probeEpochs()), or(trainImages, s.trainImages()),
+                or(validationImages, s.validationImages()), batch);
+    }
+
+    private static int or(Integer v, int fallback) {
+        return v == null ? fallback : v;
+    }
+
+    public Hyperparameters hyperparameters() {
+        return new Hyperparameters(backprop.lr, backprop.lrGamma,
+                backprop.lrMilestones.stream().mapToInt(Integer::intValue).toArray(),
+                backprop.weightDecay == null ? Double.NaN : backprop.weightDecay, backprop.topWeightDecay, hebbian.lr,
+                hebbian.zcaEpsilon, probes.weightDecay, probes.shcLr, vae.lr);
+    }
+
+    public Path dataDirectory() {
+        return dataDir == null ? null : Path.of(dataDir);
+    }
+
+    /** A copy with the profile's epochs and subsets written out and the names normalised. */
+    public ExperimentConfig resolved() {
+        LayerwiseSettings s = settings();
+        hyperparameters(); // validates
+        ExperimentConfig c = copy();
+        c.dataset = s.dataset();
+        c.methods = new ArrayList<>(s.methods());
+        c.epochs = s.epochs();
+        c.probeEpochs = s.probeEpochs();
+        c.trainImages = s.trainImages();
+        c.validationImages = s.validationImages();
+        return c;
+    }
+
+    private ExperimentConfig copy() {
+        return fromTree(YAML.valueToTree(this), "copy");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ExperimentConfig c && c.toYaml().equals(toYaml());
+    }
+
+    @Override
+    public int hashCode() {
+        return toYaml().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return toYaml();
+    }
+}

@@ -1,0 +1,81 @@
+package org.hebbcnn.config;
+
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.hebbcnn.util.AtomicFiles;
+
+/**
+ * What a results folder needs to be traced and rerun ({@code run.json}, beside the resolved
+ * {@code config.yaml}): the command, the project's git commit, the seeds, library versions, the
+ * machine, and the wall time. Written when a run starts and again when it ends, so a crashed run
+ * still says what it was.
+ */
+public record RunRecord(String command, String gitCommit, boolean gitDirty, int seeds, String java, String djl,
+        String pytorch, String os, int cores, int gpus, long maxMemoryMiB, String started, String finished,
+        Double wallSeconds) {
+    public static final String FILE = "run.json";
+    public static final String CONFIG = "config.yaml";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The record of a run starting now. */
+    public static RunRecord start(String command, int seeds) {
+        String[] git = git();
+        Engine engine = Engine.getInstance();
+        return new RunRecord(command, git[0], Boolean.parseBoolean(git[1]), seeds, System.getProperty("java.version"),
+                String.valueOf(Engine.class.getPackage().getSpecificationVersion()),
+                engine.getEngineName() + " " + engine.getVersion(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors(), engine.getGpuCount(),
+                Runtime.getRuntime().maxMemory() >> 20, Instant.now().toString(), null, null);
+    }
+
+    /** The same record, finished now. */
+    public RunRecord finish() {
+        Instant end = Instant.now();
+        return new RunRecord(command, gitCommit, gitDirty, seeds, java, djl, pytorch, os, cores, gpus, maxMemoryMiB,
+                started, end.toString(), (end.toEpochMilli() - Instant.parse(started).toEpochMilli()) / 1000.0);
+    }
+
+    /** Writes {@code run.json} and the resolved {@code config.yaml} into {@code dir}, atomically. */
+    public void write(Path dir, ExperimentConfig resolved) throws IOException {
+        Files.createDirectories(dir);
+        resolved.save(dir.resolve(CONFIG));
+        AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
+    }
+
+    /** {commit, dirty} of the git checkout the program runs from, or {"unknown", "false"}. */
+    private static String[] git() {
+        String commit = run(List.of("git", "rev-parse", "HEAD"));
+        if (commit == null || commit.isBlank()) {
+            return new String[] {"unknown", "false"};
+        }
+        String status = run(List.of("git", "status", "--porcelain", "--untracked-files=no"));
+        return new String[] {commit.trim(), String.valueOf(status != null && !status.isBlank())};
+    }
+
+    private static String run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return null;
+            }
+            return out;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
