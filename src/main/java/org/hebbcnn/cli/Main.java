@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
             DataCommand.class,
             KernelsCommand.class,
             BenchCommand.class,
+            HpsearchCommand.class,
             ExperimentCommand.class,
             CommandLine.HelpCommand.class
         })

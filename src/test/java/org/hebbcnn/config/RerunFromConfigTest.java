@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import org.hebbcnn.cli.Main;
+import org.hebbcnn.cli.CliRunner;
 import org.hebbcnn.data.TestFiles;
 import org.hebbcnn.reports.ResultsTable;
 import org.junit.jupiter.api.Test;
@@ -26,20 +24,9 @@ class RerunFromConfigTest {
     Path tmp;
 
     private static String cli(int expected, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(buf, true);
-        System.setOut(capture);
-        System.setErr(capture);
-        try {
-            int code = Main.execute(args);
-            assertEquals(expected, code, buf.toString());
-            return buf.toString();
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        CliRunner.Result r = CliRunner.run(args);
+        assertEquals(expected, r.code(), r.output());
+        return r.output();
     }
 
     @Test

@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import org.hebbcnn.cli.Main;
+import org.hebbcnn.cli.CliRunner;
 import org.hebbcnn.data.TestFiles;
 import org.hebbcnn.reports.ResultsTable;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,19 +42,8 @@ class LayerwiseExperimentTest {
 
     /** Runs the CLI, returning exit code and captured stdout + stderr. */
     static Result cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(buf, true);
-        System.setOut(capture);
-        System.setErr(capture);
-        try {
-            int code = Main.execute(args);
-            return new Result(code, buf.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        CliRunner.Result r = CliRunner.run(args);
+        return new Result(r.code(), r.output());
     }
 
     record Result(int code, String output) {}
