@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
             BenchCommand.class,
             HpsearchCommand.class,
             ExperimentCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
