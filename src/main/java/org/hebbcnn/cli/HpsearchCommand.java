@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.hebbcnn.config.ExperimentConfig;
+import org.hebbcnn.config.RunRecord;
 import org.hebbcnn.experiments.HyperparameterSearch;
 import org.hebbcnn.search.CoordinateDescent;
 import org.hebbcnn.search.Grid;
@@ -52,7 +53,11 @@ public final class HpsearchCommand implements Callable<Integer> {
             w.flush();
         });
         Djl.init();
+        RunRecord record = RunRecord.start(String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                base.seeds);
+        record.write(out, base.resolved()); // config.yaml here is the search's base configuration
         CoordinateDescent.Result r = search.run();
+        record.finish().write(out, base.resolved());
         w.printf("best: %s (mean best validation %.4f over %d seed(s)); %d trials, %d sweeps%n",
                 Grid.describe(r.best()), r.bestMean(), base.seeds, r.trials(), r.sweeps());
         w.println("written: " + out.resolve("best.yaml") + ", " + out.resolve(HyperparameterSearch.BEST_CONFIG));

@@ -35,6 +35,7 @@ class HyperparameterSearchTest {
         ExperimentConfig config = ExperimentConfig.load(out.resolve(HyperparameterSearch.BEST_CONFIG));
         assertEquals(Double.parseDouble(best.get("hebbian.lr")), config.hyperparameters().hebbianLr());
         assertEquals(1, config.settings().epochs(), "the base configuration's other settings are kept");
+        assertTrue(Files.isRegularFile(out.resolve(org.hebbcnn.config.RunRecord.FILE)), "the search records its run");
         try (Stream<Path> trials = Files.list(out.resolve("trials"))) {
             assertEquals(2, trials.count(), "start at the grid's middle (1e-3), then one step up");
         }
