@@ -65,12 +65,16 @@ public final class ExperimentConfig {
     public Probes probes = new Probes();
     public Vae vae = new Vae();
 
-    /** Backprop networks and stages (Nesterov SGD, momentum 0.9, dropout 0.5 before layer 6). */
-    @JsonPropertyOrder({"lr", "lrGamma", "lrMilestones", "weightDecay", "topWeightDecay"})
+    /** Backprop networks, stages and the SGD probes' optimiser (Nesterov SGD). */
+    @JsonPropertyOrder({"lr", "lrGamma", "lrMilestones", "momentum", "dropout", "weightDecay", "topWeightDecay"})
     public static final class Backprop {
         public double lr = 1e-3;
         public double lrGamma = 0.5;
         public List<Integer> lrMilestones = new ArrayList<>(List.of(10, 11, 12, 13, 14, 15, 16, 17, 18, 19));
+        /** Nesterov momentum (networks and SGD probes). */
+        public double momentum = 0.9;
+        /** Dropout before layer 6 and before the SGD probes. */
+        public double dropout = 0.5;
         /** null: 5e-2, or 1e-2 on CIFAR-100. */
         public Double weightDecay;
         /** L2 of backprop stages that retrain one or two top layers. */
@@ -78,9 +82,11 @@ public final class ExperimentConfig {
     }
 
     /** Hebbian rules and the network's SHC. */
-    @JsonPropertyOrder({"lr", "zcaEpsilon"})
+    @JsonPropertyOrder({"lr", "hwtaK", "zcaEpsilon"})
     public static final class Hebbian {
         public double lr = 1e-3;
+        /** Winners per position of HWTA (k-WTA; the paper's setting is 1). */
+        public int hwtaK = 1;
         public double zcaEpsilon = 1e-2;
     }
 
@@ -91,9 +97,12 @@ public final class ExperimentConfig {
         public double shcLr = 1e-3;
     }
 
-    /** The VAE baseline (plain momentum 0.9, KL weight 0.5). */
+    /** The VAE baseline (plain-momentum SGD, loss MSE + klWeight x KL). */
+    @JsonPropertyOrder({"lr", "momentum", "klWeight"})
     public static final class Vae {
         public double lr = 1e-3;
+        public double momentum = 0.9;
+        public double klWeight = 0.5;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -257,9 +266,9 @@ public final class ExperimentConfig {
 
     public Hyperparameters hyperparameters() {
         return new Hyperparameters(backprop.lr, backprop.lrGamma,
-                backprop.lrMilestones.stream().mapToInt(Integer::intValue).toArray(),
+                backprop.lrMilestones.stream().mapToInt(Integer::intValue).toArray(), backprop.momentum, backprop.dropout,
                 backprop.weightDecay == null ? Double.NaN : backprop.weightDecay, backprop.topWeightDecay, hebbian.lr,
-                hebbian.zcaEpsilon, probes.weightDecay, probes.shcLr, vae.lr);
+                hebbian.hwtaK, hebbian.zcaEpsilon, probes.weightDecay, probes.shcLr, vae.lr, vae.momentum, vae.klWeight);
     }
 
     public Path dataDirectory() {

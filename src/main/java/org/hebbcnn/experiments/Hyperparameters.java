@@ -7,32 +7,44 @@ import org.hebbcnn.util.InputError;
 
 /**
  * The learning hyperparameters the experiments train with; {@link #paper()} are the reference's
- * (reference notes). Dropout (0.5), momentum (0.9) and the VAE's KL weight (0.5) are fixed.
+ * (reference notes).
  *
  * @param backpropLr          SGD learning rate of backprop networks and SGD probes before the schedule
  * @param lrGamma             factor applied at each milestone
  * @param lrMilestones        epochs (1-based) at whose end the rate is multiplied by lrGamma
+ * @param momentum            Nesterov momentum of backprop networks and SGD probes
+ * @param dropout             dropout before layer 6 and before the SGD probes
  * @param backpropWeightDecay L2 of backprop networks; NaN: the paper's (5e-2, 1e-2 on CIFAR-100)
  * @param topWeightDecay      L2 of backprop stages retraining one or two top layers
  * @param hebbianLr           learning rate of the Hebbian rules and of the network's SHC
+ * @param hwtaK               winners per position of HWTA (k-WTA; the paper: 1)
  * @param zcaEpsilon          ZCA whitening regulariser (HWTA input)
  * @param probeWeightDecay    L2 of the SGD probes
  * @param shcProbeLr          learning rate of the SHC probes
  * @param vaeLr               VAE learning rate
+ * @param vaeMomentum         VAE (plain) momentum
+ * @param klWeight            weight of the KL term of the VAE's loss
  */
-public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilestones, double backpropWeightDecay,
-        double topWeightDecay, double hebbianLr, double zcaEpsilon, double probeWeightDecay, double shcProbeLr,
-        double vaeLr) {
+public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilestones, double momentum, double dropout,
+        double backpropWeightDecay, double topWeightDecay, double hebbianLr, int hwtaK, double zcaEpsilon,
+        double probeWeightDecay, double shcProbeLr, double vaeLr, double vaeMomentum, double klWeight) {
 
     public Hyperparameters {
-        positive("backprop.lr", backpropLr);
-        positive("backprop.lrGamma", lrGamma);
+        positive("backprop.lr", backpropLr, false);
+        positive("backprop.lrGamma", lrGamma, false);
+        fraction("backprop.momentum", momentum);
+        fraction("backprop.dropout", dropout);
         positive("backprop.topWeightDecay", topWeightDecay, true);
-        positive("hebbian.lr", hebbianLr);
-        positive("hebbian.zcaEpsilon", zcaEpsilon);
+        positive("hebbian.lr", hebbianLr, false);
+        if (hwtaK < 1) {
+            throw new InputError("hebbian.hwtaK must be >= 1, got " + hwtaK);
+        }
+        positive("hebbian.zcaEpsilon", zcaEpsilon, false);
         positive("probes.weightDecay", probeWeightDecay, true);
-        positive("probes.shcLr", shcProbeLr);
-        positive("vae.lr", vaeLr);
+        positive("probes.shcLr", shcProbeLr, false);
+        positive("vae.lr", vaeLr, false);
+        fraction("vae.momentum", vaeMomentum);
+        positive("vae.klWeight", klWeight, true);
         if (!Double.isNaN(backpropWeightDecay)) {
             positive("backprop.weightDecay", backpropWeightDecay, true);
         }
@@ -44,20 +56,22 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
         }
     }
 
-    private static void positive(String key, double v) {
-        positive(key, v, false);
-    }
-
     private static void positive(String key, double v, boolean zeroAllowed) {
         if (!Double.isFinite(v) || v < 0 || (!zeroAllowed && v == 0)) {
             throw new InputError(key + " must be a finite number " + (zeroAllowed ? ">= 0" : "> 0") + ", got " + v);
         }
     }
 
+    private static void fraction(String key, double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw new InputError(key + " must be in [0, 1), got " + v);
+        }
+    }
+
     /** The reference's values. */
     public static Hyperparameters paper() {
-        return new Hyperparameters(1e-3, 0.5, new int[] {10, 11, 12, 13, 14, 15, 16, 17, 18, 19}, Double.NaN, 5e-4,
-                1e-3, 1e-2, 5e-4, 1e-3, 1e-3);
+        return new Hyperparameters(1e-3, 0.5, new int[] {10, 11, 12, 13, 14, 15, 16, 17, 18, 19}, 0.9, 0.5, Double.NaN,
+                5e-4, 1e-3, 1, 1e-2, 5e-4, 1e-3, 1e-3, 0.9, 0.5);
     }
 
     /** The backprop schedule (networks, backprop stages, SGD probes). */
@@ -81,27 +95,27 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
         if (equals(paper())) {
             return "";
         }
-        return String.format(Locale.ROOT, " backprop.lr=%s lrGamma=%s lrMilestones=%s weightDecay=%s topWeightDecay=%s "
-                + "hebbian.lr=%s zcaEpsilon=%s probes.weightDecay=%s shcLr=%s vae.lr=%s", backpropLr, lrGamma,
-                Arrays.toString(lrMilestones), backpropWeightDecay, topWeightDecay, hebbianLr, zcaEpsilon,
-                probeWeightDecay, shcProbeLr, vaeLr);
+        return String.format(Locale.ROOT, " backprop.lr=%s lrGamma=%s lrMilestones=%s momentum=%s dropout=%s "
+                + "weightDecay=%s topWeightDecay=%s hebbian.lr=%s hwtaK=%d zcaEpsilon=%s probes.weightDecay=%s "
+                + "shcLr=%s vae.lr=%s momentum=%s klWeight=%s", backpropLr, lrGamma, Arrays.toString(lrMilestones),
+                momentum, dropout, backpropWeightDecay, topWeightDecay, hebbianLr, hwtaK, zcaEpsilon, probeWeightDecay,
+                shcProbeLr, vaeLr, vaeMomentum, klWeight);
+    }
+
+    private double[] numbers() {
+        return new double[] {backpropLr, lrGamma, momentum, dropout, backpropWeightDecay, topWeightDecay, hebbianLr,
+            hwtaK, zcaEpsilon, probeWeightDecay, shcProbeLr, vaeLr, vaeMomentum, klWeight};
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Hyperparameters h && Double.compare(h.backpropLr, backpropLr) == 0
-                && Double.compare(h.lrGamma, lrGamma) == 0 && Arrays.equals(h.lrMilestones, lrMilestones)
-                && Double.compare(h.backpropWeightDecay, backpropWeightDecay) == 0
-                && Double.compare(h.topWeightDecay, topWeightDecay) == 0 && Double.compare(h.hebbianLr, hebbianLr) == 0
-                && Double.compare(h.zcaEpsilon, zcaEpsilon) == 0
-                && Double.compare(h.probeWeightDecay, probeWeightDecay) == 0
-                && Double.compare(h.shcProbeLr, shcProbeLr) == 0 && Double.compare(h.vaeLr, vaeLr) == 0;
+        return o instanceof Hyperparameters h && Arrays.equals(h.numbers(), numbers())
+                && Arrays.equals(h.lrMilestones, lrMilestones);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(new double[] {backpropLr, lrGamma, backpropWeightDecay, topWeightDecay, hebbianLr,
-            zcaEpsilon, probeWeightDecay, shcProbeLr, vaeLr}) * 31 + Arrays.hashCode(lrMilestones);
+        return Arrays.hashCode(numbers()) * 31 + Arrays.hashCode(lrMilestones);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.hebbcnn.data.Batch;
@@ -26,6 +27,8 @@ import org.hebbcnn.network.HybridConfig;
 import org.hebbcnn.network.HybridConfig.Stage;
 import org.hebbcnn.network.Vae;
 import org.hebbcnn.reports.ReconstructionGrid;
+import org.hebbcnn.rules.Hwta;
+import org.hebbcnn.rules.PlasticityRule;
 import org.hebbcnn.rules.Rules;
 import org.hebbcnn.training.BackpropNetworkTraining;
 import org.hebbcnn.training.CheckpointedTraining;
@@ -152,7 +155,7 @@ public final class Workspace {
         int classes = s.numClasses();
         return switch (method) {
             case "bp" -> {
-                BackpropNetwork bp = new BackpropNetwork(m, classes, seed);
+                BackpropNetwork bp = backprop(m, classes, seed);
                 bp.setWeightDecay(baselineWeightDecay());
                 BackpropNetworkTraining model = new BackpropNetworkTraining(m, bp, train(s), validation(s), norm,
                         settings.batchSize(), hyper.schedule(), seed, settings.epochs(), 1, "bp");
@@ -161,7 +164,7 @@ public final class Workspace {
                 yield new TrainedNetwork(method, (x, a, b) -> bp.forward(x, a, b, false), bp::scores, o);
             }
             case "hpca", "hwta" -> {
-                HebbianNetwork hebb = new HebbianNetwork(m, classes, Rules.byName(method), seed);
+                HebbianNetwork hebb = new HebbianNetwork(m, classes, rule(method), seed);
                 HebbianNetworkTraining model = new HebbianNetworkTraining(m, hebb, train(s), validation(s), norm,
                         settings.batchSize(), (float) hyper.hebbianLr(), seed, settings.epochs(), method);
                 Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
@@ -171,6 +174,8 @@ public final class Workspace {
             case "vae" -> {
                 Vae vae = new Vae(m, seed);
                 vae.setLearningRate((float) hyper.vaeLr());
+                vae.setMomentum((float) hyper.vaeMomentum());
+                vae.setKlWeight((float) hyper.klWeight());
                 VaeTraining model = new VaeTraining(m, vae, train(s), validation(s), norm, settings.batchSize(), seed,
                         settings.epochs(), "vae");
                 Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
@@ -204,14 +209,14 @@ public final class Workspace {
         int classes = s.numClasses();
         String label = name + " (layers " + st.first() + "-6)";
         if (st.hebbian()) {
-            HebbianNetwork hebb = new HebbianNetwork(m, classes, Rules.byName(rule), seed);
+            HebbianNetwork hebb = new HebbianNetwork(m, classes, rule(rule), seed);
             HebbianNetworkTraining model = new HebbianNetworkTraining(m, hebb, train(s), validation(s), norm,
                     settings.batchSize(), (float) hyper.hebbianLr(), seed, settings.epochs(), label).from(st.first(), below);
             Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
             model.load(o.bestCheckpoint().resolve("model"));
             return new TrainedNetwork(rule, hebb::forward, model::scores, o);
         }
-        BackpropNetwork bp = new BackpropNetwork(m, classes, seed);
+        BackpropNetwork bp = backprop(m, classes, seed);
         bp.setWeightDecay(st.trainedLayers() <= 2 ? (float) hyper.topWeightDecay() : baselineWeightDecay());
         BackpropNetworkTraining model = new BackpropNetworkTraining(m, bp, train(s), validation(s), norm,
                 settings.batchSize(), hyper.schedule(), seed, settings.epochs(), 1, label)
@@ -219,6 +224,19 @@ public final class Workspace {
         Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
         model.load(o.bestCheckpoint().resolve("model"));
         return new TrainedNetwork("bp", (x, a, b) -> bp.forward(x, a, b, false), model::scores, o);
+    }
+
+    /** A fresh backprop network with this workspace's momentum and dropout (weight decay set by the caller). */
+    private BackpropNetwork backprop(NDManager m, int classes, int seed) {
+        BackpropNetwork bp = new BackpropNetwork(m, classes, seed);
+        bp.setMomentum((float) hyper.momentum());
+        bp.setDropout((float) hyper.dropout());
+        return bp;
+    }
+
+    /** The Hebbian rule of layers 1-5 by name; HWTA with this workspace's k. */
+    private Supplier<PlasticityRule> rule(String name) {
+        return name.equals("hwta") ? () -> new Hwta(hyper.hwtaK()) : Rules.byName(name);
     }
 
     /** Where stage {@code i} of a hybrid keeps its checkpoints (shared by configs that start alike). */
@@ -305,7 +323,7 @@ public final class Workspace {
             ProbeTraining probes = new ProbeTraining(m, net::features, classes, train(s), validation(s), s.test(), norm,
                     settings.batchSize(), hyper.schedule(), (float) hyper.shcProbeLr(), seed, settings.probeEpochs(),
                     method + " probes");
-            probes.setSgdWeightDecay((float) hyper.probeWeightDecay());
+            probes.configureSgd((float) hyper.probeWeightDecay(), (float) hyper.momentum(), (float) hyper.dropout());
             Outcome probed = CheckpointedTraining.run(dir.resolve("probes"), settings.probeEpochs(), probes, log);
             List<ProbeTraining.Result> results = new ArrayList<>();
             for (String kind : ProbeTraining.KINDS) {

@@ -93,7 +93,8 @@ public final class BackpropNetwork implements AutoCloseable {
     private final NDManager manager;
     private final int classes;
     private final Layer[] layers = new Layer[LAYERS];
-    private final NesterovSgd sgd = new NesterovSgd(1e-3f, 0f);
+    private NesterovSgd sgd = new NesterovSgd(1e-3f, 0f);
+    private float dropout = DROPOUT;
     private long seed;
     private long dropoutDraws;
     private long steps;
@@ -290,6 +291,19 @@ public final class BackpropNetwork implements AutoCloseable {
 
     public float weightDecay() {
         return sgd.weightDecay();
+    }
+
+    /** Momentum of the Nesterov SGD (paper: 0.9). */
+    public void setMomentum(float momentum) {
+        sgd = sgd.withMomentum(momentum);
+    }
+
+    /** Dropout rate before layer 6 (paper: 0.5). */
+    public void setDropout(float rate) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + rate);
+        }
+        dropout = rate;
     }
 
     /** A frozen layer (1-based) gets no update, and its batch-norm and dropout run in eval mode. */
@@ -537,7 +551,7 @@ public final class BackpropNetwork implements AutoCloseable {
         NDArray forward(NDArray h, boolean training) {
             boolean learn = training && trainable;
             if (number == LAYERS) {
-                NDArray in = learn ? Dropout.apply(h, DROPOUT, seed, dropoutDraws++) : h;
+                NDArray in = learn ? Dropout.apply(h, dropout, seed, dropoutDraws++) : h;
                 return Linear.linear(in, weight, bias).singletonOrThrow();
             }
             NDArray y;

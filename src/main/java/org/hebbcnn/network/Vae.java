@@ -114,7 +114,8 @@ public final class Vae implements AutoCloseable {
     private final Block conv1, conv2, conv3, conv4, fc5, fcMu, fcLogVar;
     private final Block dfc1, dfc2, deconv3, deconv4, deconv5, deconv6;
     private final List<Block> blocks;
-    private final NesterovSgd sgd = new NesterovSgd(LEARNING_RATE, MOMENTUM, 0f, false);
+    private NesterovSgd sgd = new NesterovSgd(LEARNING_RATE, MOMENTUM, 0f, false);
+    private float klWeight = KL_WEIGHT;
     private long seed;
     private long noiseDraws;
     private long steps;
@@ -188,10 +189,10 @@ public final class Vae implements AutoCloseable {
     }
 
     /** {mse, kl, total} as scalars, differentiable. */
-    private static NDArray[] lossTerms(NDArray reconstruction, NDArray target, NDArray mu, NDArray logVar) {
+    private NDArray[] lossTerms(NDArray reconstruction, NDArray target, NDArray mu, NDArray logVar) {
         NDArray mse = reconstruction.sub(target).square().mean();
         NDArray kl = logVar.add(1f).sub(mu.square()).sub(logVar.exp()).sum(new int[] {1}).mul(-0.5f).mean();
-        return new NDArray[] {mse, kl, mse.add(kl.mul(KL_WEIGHT))};
+        return new NDArray[] {mse, kl, mse.add(kl.mul(klWeight))};
     }
 
     /**
@@ -342,6 +343,19 @@ public final class Vae implements AutoCloseable {
 
     // =====================================================================================
     // settings
+
+    /** Momentum of the plain-momentum SGD (reference: 0.9). */
+    public void setMomentum(float momentum) {
+        sgd = sgd.withMomentum(momentum);
+    }
+
+    /** Weight of the KL term in the loss (reference: 0.5). */
+    public void setKlWeight(float weight) {
+        if (!(weight >= 0) || Float.isInfinite(weight)) {
+            throw new IllegalArgumentException("KL weight must be finite and >= 0, got " + weight);
+        }
+        klWeight = weight;
+    }
 
     public void setLearningRate(float lr) {
         sgd.setLearningRate(lr);

@@ -39,7 +39,8 @@ public final class LinearProbe implements AutoCloseable {
     private final NDArray bias;
     private final NDArray weightVelocity;
     private final NDArray biasVelocity;
-    private final NesterovSgd sgd = new NesterovSgd(DEFAULT_LEARNING_RATE, DEFAULT_WEIGHT_DECAY);
+    private NesterovSgd sgd = new NesterovSgd(DEFAULT_LEARNING_RATE, DEFAULT_WEIGHT_DECAY);
+    private float dropout = DROPOUT;
     private long seed;
     private long dropoutDraws;
     private long steps;
@@ -72,7 +73,7 @@ public final class LinearProbe implements AutoCloseable {
             attach(scope, input, labels);
             float loss;
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                NDArray x = Dropout.apply(flatten(input), DROPOUT, seed, dropoutDraws++);
+                NDArray x = Dropout.apply(flatten(input), dropout, seed, dropoutDraws++);
                 NDArray logits = Linear.linear(x, weight, bias).singletonOrThrow();
                 NDArray lossArray = Losses.softmaxCrossEntropy(logits, labels);
                 loss = lossArray.getFloat();
@@ -125,6 +126,19 @@ public final class LinearProbe implements AutoCloseable {
 
     public void setWeightDecay(float wd) {
         sgd.setWeightDecay(wd);
+    }
+
+    /** Momentum of the Nesterov SGD (paper: 0.9). */
+    public void setMomentum(float momentum) {
+        sgd = sgd.withMomentum(momentum);
+    }
+
+    /** Dropout rate on the features (paper: 0.5). */
+    public void setDropout(float rate) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + rate);
+        }
+        dropout = rate;
     }
 
     public float weightDecay() {

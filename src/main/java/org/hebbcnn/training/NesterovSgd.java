@@ -123,6 +123,11 @@ public final class NesterovSgd {
         this.weightDecay = weightDecay;
     }
 
+    /** The same optimiser with another momentum (its rate, weight decay and kind kept). */
+    public NesterovSgd withMomentum(float m) {
+        return new NesterovSgd(learningRate, m, weightDecay, nesterov());
+    }
+
     public float momentum() {
         return momentum;
     }

@@ -97,10 +97,12 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         }
     }
 
-    /** L2 of the SGD probes (default {@link LinearProbe#DEFAULT_WEIGHT_DECAY}, the paper's 5e-4). */
-    public void setSgdWeightDecay(float wd) {
+    /** L2, momentum and dropout of the SGD probes (defaults: the paper's 5e-4, 0.9, 0.5). */
+    public void configureSgd(float weightDecay, float momentum, float dropout) {
         for (LinearProbe p : sgd) {
-            p.setWeightDecay(wd);
+            p.setWeightDecay(weightDecay);
+            p.setMomentum(momentum);
+            p.setDropout(dropout);
         }
     }
 

@@ -97,8 +97,8 @@ class ExperimentConfigTest {
         assertEquals(1e-3f, c.hyperparameters().weightDecay("mnist"));
         assertEquals(7, c.settings().epochs());
         assertEquals(5e-2f, c.with("backprop.weightDecay=null").hyperparameters().weightDecay("mnist"));
-        InputError unknown = assertThrows(InputError.class, () -> c.with("backprop.momentum=0.5"));
-        assertTrue(unknown.getMessage().contains("unknown key 'backprop.momentum'"), unknown.getMessage());
+        InputError unknown = assertThrows(InputError.class, () -> c.with("backprop.nesterov=false"));
+        assertTrue(unknown.getMessage().contains("unknown key 'backprop.nesterov'"), unknown.getMessage());
         assertTrue(unknown.getMessage().contains("lr"), "lists the known keys: " + unknown.getMessage());
         InputError type = assertThrows(InputError.class, () -> c.with("seeds=many"));
         assertTrue(type.getMessage().contains("'seeds' must be an integer"), type.getMessage());
@@ -106,6 +106,20 @@ class ExperimentConfigTest {
         assertThrows(InputError.class, () -> c.with("backprop=1"), "a section is not a value");
         InputError range = assertThrows(InputError.class, () -> c.with("hebbian.lr=-1").hyperparameters());
         assertTrue(range.getMessage().contains("hebbian.lr"), range.getMessage());
+    }
+
+    @Test
+    void everyKeyReachesItsHyperparameter() {
+        Hyperparameters h = new ExperimentConfig().with(List.of("backprop.lr=2e-3", "backprop.lrGamma=0.1",
+                "backprop.lrMilestones=[5]", "backprop.momentum=0.8", "backprop.dropout=0.25", "backprop.weightDecay=0.03",
+                "backprop.topWeightDecay=0.001", "hebbian.lr=3e-3", "hebbian.hwtaK=2", "hebbian.zcaEpsilon=0.1",
+                "probes.weightDecay=0.002", "probes.shcLr=4e-3", "vae.lr=5e-3", "vae.momentum=0.7", "vae.klWeight=1.5"))
+                .hyperparameters();
+        assertEquals(new Hyperparameters(2e-3, 0.1, new int[] {5}, 0.8, 0.25, 0.03, 0.001, 3e-3, 2, 0.1, 0.002, 4e-3,
+                5e-3, 0.7, 1.5), h);
+        assertEquals(2e-3f, h.schedule().at(5));
+        assertEquals((float) (2e-3 * 0.1), h.schedule().at(6), 1e-9f);
+        assertTrue(h.identitySuffix().contains("hwtaK=2"), h.identitySuffix());
     }
 
     @Test
