@@ -36,6 +36,7 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
     private final String label;
     private int first = 1;
     private UnaryOperator<NDArray> below = UnaryOperator.identity();
+    private FrozenFeatures frozen;
 
     /**
      * @param selectionTopK the top-k accuracy that selects the best epoch (1, or 5 for CIFAR-100)
@@ -61,9 +62,20 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
      * under them (for hybrids and retrained tops; run in eval mode, no gradient). Returns this.
      */
     public BackpropNetworkTraining from(int first, UnaryOperator<NDArray> below) {
+        return from(first, below, FrozenFeatures.DEFAULT_BUDGET_BYTES);
+    }
+
+    /** As {@link #from(int, UnaryOperator)}, keeping at most {@code cacheBytes} of frozen-layer outputs. */
+    public BackpropNetworkTraining from(int first, UnaryOperator<NDArray> below, long cacheBytes) {
         this.first = first;
         this.below = below;
+        this.frozen = new FrozenFeatures(below, cacheBytes);
         return this;
+    }
+
+    /** Images run through the frozen layers below so far (0 when training from layer 1). */
+    public long frozenImagesComputed() {
+        return frozen == null ? 0 : frozen.computedImages();
     }
 
     @Override
@@ -78,7 +90,7 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
         try (ProgressBar bar = Progress.bar(label + " epoch " + (epoch + 1) + "/" + epochs, batches.batchCount())) {
             for (Batch b : batches) {
                 try (b) {
-                    lossSum += network.trainStep(below.apply(b.images()), first, b.labels());
+                    lossSum += network.trainStep(input(b, train), first, b.labels());
                     correct += network.lastStepCorrect();
                     seen += b.size();
                 }
@@ -91,7 +103,15 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
 
     @Override
     public double validate() {
-        return Evaluation.accuracy(manager, validation, normalization, this::scores, selectionTopK);
+        return Evaluation.accuracyOfBatches(manager, validation, normalization,
+                b -> first == 1 ? network.scores(b.images())
+                        : network.forward(input(b, validation), first, BackpropNetwork.LAYERS, false).get(BackpropNetwork.LAYERS - first),
+                selectionTopK);
+    }
+
+    /** The input of layer {@code first} for a batch of {@code set}: the images, or the frozen layers' output. */
+    private NDArray input(Batch b, ImageSet set) {
+        return first == 1 ? b.images() : frozen.apply(b, set);
     }
 
     /** The network's logits for images (through the frozen layers below, if any). */

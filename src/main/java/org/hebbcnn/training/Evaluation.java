@@ -37,10 +37,16 @@ public final class Evaluation {
     /** Top-k accuracy in [0, 1] of {@code scores} (images [B,3,32,32] to class scores [B, C]). */
     public static double accuracy(NDManager manager, ImageSet set, Normalization normalization,
             UnaryOperator<NDArray> scores, int k) {
+        return accuracyOfBatches(manager, set, normalization, b -> scores.apply(b.images()), k);
+    }
+
+    /** As {@link #accuracy}, with scores computed from the whole batch (its indices too, e.g. for a cache). */
+    public static double accuracyOfBatches(NDManager manager, ImageSet set, Normalization normalization,
+            java.util.function.Function<Batch, NDArray> scores, int k) {
         long correct = 0;
         for (Batch b : BatchIterator.of(set, normalization, BatchOptions.evaluation(BATCH), 0, manager)) {
             try (b) {
-                correct += Accuracy.correct(scores.apply(b.images()), b.labels(), k);
+                correct += Accuracy.correct(scores.apply(b), b.labels(), k);
             }
         }
         return correct / (double) set.size();

@@ -34,6 +34,7 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
     private final String label;
     private int first = 1;
     private UnaryOperator<NDArray> below = UnaryOperator.identity();
+    private FrozenFeatures frozen;
 
     public HebbianNetworkTraining(NDManager manager, HebbianNetwork network, ImageSet train, ImageSet validation,
             Normalization normalization, int batchSize, float lr, long shuffleSeed, int epochs, String label) {
@@ -54,9 +55,25 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
      * under them (for hybrids and retrained tops). Returns this.
      */
     public HebbianNetworkTraining from(int first, UnaryOperator<NDArray> below) {
+        return from(first, below, FrozenFeatures.DEFAULT_BUDGET_BYTES);
+    }
+
+    /** As {@link #from(int, UnaryOperator)}, keeping at most {@code cacheBytes} of frozen-layer outputs. */
+    public HebbianNetworkTraining from(int first, UnaryOperator<NDArray> below, long cacheBytes) {
         this.first = first;
         this.below = below;
+        this.frozen = new FrozenFeatures(below, cacheBytes);
         return this;
+    }
+
+    /** Images run through the frozen layers below so far (0 when training from layer 1). */
+    public long frozenImagesComputed() {
+        return frozen == null ? 0 : frozen.computedImages();
+    }
+
+    /** The input of layer {@code first} for a batch of {@code set}: the images, or the frozen layers' output. */
+    private NDArray input(Batch b, ImageSet set) {
+        return first == 1 ? b.images() : frozen.apply(b, set);
     }
 
     /** The SHC's scores for images (through the frozen layers below, if any). */
@@ -76,7 +93,7 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
             for (Batch b : batches) {
                 try (b) {
                     network.setProgress((epoch + step / (double) total) / epochs);
-                    NDArray scores = network.train(below.apply(b.images()), first, b.labels(), lr);
+                    NDArray scores = network.train(input(b, train), first, b.labels(), lr);
                     correct += Accuracy.correct(scores, b.labels(), 1);
                     seen += b.size();
                 }
@@ -89,7 +106,8 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
 
     @Override
     public double validate() {
-        return Evaluation.accuracy(manager, validation, normalization, this::scores, 1);
+        return Evaluation.accuracyOfBatches(manager, validation, normalization,
+                b -> network.forward(input(b, validation), first, HebbianNetwork.LAYERS).get(HebbianNetwork.LAYERS - first), 1);
     }
 
     @Override
