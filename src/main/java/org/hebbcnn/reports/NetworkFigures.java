@@ -1,5 +1,7 @@
 package org.hebbcnn.reports;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.imageio.ImageIO;
 import org.hebbcnn.reports.ReportSources.NetworkRun;
 import org.hebbcnn.training.CheckpointedTraining.EpochRecord;
 import org.hebbcnn.training.NpzFile;
@@ -16,8 +19,8 @@ import org.hebbcnn.util.Npy;
 import org.hebbcnn.util.NpyArray;
 
 /**
- * The pictures drawn from trained networks rather than from tables: their validation curves and
- * their layer-1 kernels. Both show what a table cannot - whether training had converged, and whether
+ * The pictures drawn from trained networks rather than from tables: their validation curves,
+ * their layer-1 kernels and a VAE's reconstructions. Both show what a table cannot - whether training had converged, and whether
  * the first layer learned edge- and colour-like filters or stayed noise.
  */
 final class NetworkFigures {
@@ -26,6 +29,8 @@ final class NetworkFigures {
     /** A backprop network's parameters, and the key of its first conv layer's weights. */
     static final String BACKPROP_NPZ = "network.npz";
     static final String BACKPROP_CONV1 = "conv1.weight";
+    /** The picture a VAE's run leaves beside its network ({@code Workspace}). */
+    static final String RECONSTRUCTIONS_PNG = "reconstructions.png";
 
     private NetworkFigures() {}
 
@@ -93,6 +98,36 @@ final class NetworkFigures {
                         names.apply("kernels-" + r.name()), title, caption));
             } catch (InputError | IllegalArgumentException e) {
                 warnings.add(model.get() + ": layer-1 kernels not drawn (" + e.getMessage() + ")");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The {@value #RECONSTRUCTIONS_PNG} written beside each VAE (in its run folder or the folder above),
+     * as they are; an unreadable one is left out with a warning.
+     */
+    static List<ReportFigure> reconstructions(List<NetworkRun> runs, Function<String, String> names,
+            List<String> warnings) {
+        List<ReportFigure> out = new ArrayList<>();
+        for (NetworkRun r : runs) {
+            for (Path dir : new Path[] {r.dir(), r.dir().getParent()}) {
+                Path png = dir == null ? null : dir.resolve(RECONSTRUCTIONS_PNG);
+                if (png == null || !Files.isRegularFile(png)) {
+                    continue;
+                }
+                try {
+                    BufferedImage image = ImageIO.read(png.toFile());
+                    if (image == null) {
+                        throw new IOException("not an image");
+                    }
+                    out.add(ReportFigure.ofImage(image, names.apply("reconstructions-" + r.name()),
+                            "Reconstructions: " + r.name(), "Top row: the first test images; bottom row: their "
+                                    + "reconstructions by the VAE of the selected epoch."));
+                } catch (IOException e) {
+                    warnings.add(png + ": reconstructions not shown (" + e.getMessage() + ")");
+                }
+                break;
             }
         }
         return out;

@@ -99,8 +99,9 @@ public final class Report {
         List<String> warnings = new ArrayList<>(found.warnings());
         List<ReportFigure> curves = NetworkFigures.trainingCurves(found.networks(), names);
         List<ReportFigure> kernels = NetworkFigures.kernels(found.networks(), names, warnings);
+        List<ReportFigure> reconstructions = NetworkFigures.reconstructions(found.networks(), names, warnings);
         return new ReportDocument(resultDirs.stream().map(Path::toString).toList(), sections, curves, kernels,
-                warnings);
+                reconstructions, warnings);
     }
 
     /** Turns wished-for names into distinct, file-system-safe ones ("a/b c" -> "a-b-c", then "-2", "-3"). */

@@ -10,10 +10,14 @@ import java.util.List;
  * @param tables one section per {@code results.json}
  * @param curves training-curve figures
  * @param kernels layer-1 kernel figures
+ * @param reconstructions the VAEs' reconstructions of test images
  * @param warnings what was found but could not be read
  */
 record ReportDocument(List<String> inputs, List<TableSection> tables, List<ReportFigure> curves,
-        List<ReportFigure> kernels, List<String> warnings) {
+        List<ReportFigure> kernels, List<ReportFigure> reconstructions, List<String> warnings) {
+
+    /** The heading (and HTML anchor text) of the reconstructions section. */
+    static final String RECONSTRUCTIONS = "VAE reconstructions";
 
     static final String TITLE = "hebbcnn report";
 
@@ -40,6 +44,7 @@ record ReportDocument(List<String> inputs, List<TableSection> tables, List<Repor
         tables.forEach(t -> all.addAll(t.figures()));
         all.addAll(curves);
         all.addAll(kernels);
+        all.addAll(reconstructions);
         return all;
     }
 

@@ -69,6 +69,12 @@ final class ReportHtml {
             doc.kernels().forEach(f -> figure(h, f));
             h.append("</section>\n");
         }
+        if (!doc.reconstructions().isEmpty()) {
+            h.append("<section id=\"reconstructions\" class=\"kernels\">\n<h2>")
+                    .append(esc(ReportDocument.RECONSTRUCTIONS)).append("</h2>\n");
+            doc.reconstructions().forEach(f -> figure(h, f));
+            h.append("</section>\n");
+        }
         if (!doc.warnings().isEmpty()) {
             h.append("<section id=\"warnings\">\n<h2>Warnings</h2>\n<ul class=\"warn\">\n");
             doc.warnings().forEach(w -> h.append("<li>").append(esc(w)).append("</li>\n"));
@@ -87,6 +93,10 @@ final class ReportHtml {
         }
         if (!doc.kernels().isEmpty()) {
             h.append("<li><a href=\"#kernels\">Layer-1 kernels</a></li>\n");
+        }
+        if (!doc.reconstructions().isEmpty()) {
+            h.append("<li><a href=\"#reconstructions\">").append(esc(ReportDocument.RECONSTRUCTIONS))
+                    .append("</a></li>\n");
         }
         h.append("</ul></nav>\n");
     }

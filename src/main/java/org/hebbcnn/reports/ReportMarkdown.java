@@ -38,6 +38,10 @@ final class ReportMarkdown {
             m.append("## Layer-1 kernels\n\n");
             doc.kernels().forEach(f -> figure(m, f));
         }
+        if (!doc.reconstructions().isEmpty()) {
+            m.append("## ").append(ReportDocument.RECONSTRUCTIONS).append("\n\n");
+            doc.reconstructions().forEach(f -> figure(m, f));
+        }
         if (!doc.warnings().isEmpty()) {
             m.append("## Warnings\n\n");
             doc.warnings().forEach(w -> m.append("- ").append(esc(w)).append('\n'));

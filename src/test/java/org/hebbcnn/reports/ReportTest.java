@@ -209,6 +209,43 @@ class ReportTest {
     }
 
     @Test
+    void vaeReconstructionsAreShownAsSavedAndABrokenOneIsAWarning() throws Exception {
+        Path root = tmp.resolve("results");
+        fixture(root);
+        Path vae = root.resolve("all/bases/vae/seed-0");
+        writeState(vae.resolve("network/ckpt-1"), 1, 1, -0.5);
+        BufferedImage grid = new BufferedImage(40, 20, BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < 40; x++) {
+            for (int y = 0; y < 20; y++) {
+                grid.setRGB(x, y, (x * 6) << 16 | (y * 12) << 8 | 0x40);
+            }
+        }
+        ImageIO.write(grid, "png", vae.resolve("reconstructions.png").toFile());
+        Path broken = root.resolve("all/bases/vae/seed-1");
+        writeState(broken.resolve("network/ckpt-1"), 1, 1, -0.6);
+        Files.writeString(broken.resolve("reconstructions.png"), "not a png");
+
+        Report.Written w = Report.build(List.of(root), tmp.resolve("report"));
+        String html = Files.readString(w.html());
+        String md = Files.readString(w.markdown());
+        assertTrue(html.contains("<h2>" + ReportDocument.RECONSTRUCTIONS + "</h2>"), "section in the page");
+        assertTrue(html.contains("href=\"#reconstructions\""), "listed in the contents");
+        assertTrue(md.contains("## " + ReportDocument.RECONSTRUCTIONS), "section in the Markdown twin");
+        assertTrue(html.contains("Reconstructions: results/all/bases/vae/seed-0"), html.length() + " chars");
+        assertEquals(FIXTURE_FIGURES + 1 + 1, w.figures(), "the fixture's, the VAEs' training curves, one grid");
+        BufferedImage shown = embeddedPngs(html).get(w.figures() - 1);
+        assertEquals(grid.getWidth(), shown.getWidth());
+        for (int x = 0; x < 40; x += 7) {
+            for (int y = 0; y < 20; y += 3) {
+                assertEquals(grid.getRGB(x, y), shown.getRGB(x, y), "pixel " + x + "," + y);
+            }
+        }
+        assertEquals(1, w.warnings().size(), w.warnings().toString());
+        assertTrue(w.warnings().get(0).contains("seed-1") && w.warnings().get(0).contains("reconstructions not shown"),
+                w.warnings().get(0));
+    }
+
+    @Test
     void trainingCurvesComeFromStateHistories() throws Exception {
         Path root = tmp.resolve("results");
         fixture(root);
