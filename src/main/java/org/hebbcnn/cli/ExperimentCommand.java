@@ -17,6 +17,7 @@ import org.hebbcnn.experiments.LayerwiseExperiment;
 import org.hebbcnn.experiments.LayerwiseSettings;
 import org.hebbcnn.experiments.OutputFolder;
 import org.hebbcnn.experiments.RetrainExperiment;
+import org.hebbcnn.experiments.TrainingCost;
 import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.reports.ResultsTable;
 import org.hebbcnn.util.Djl;
@@ -152,6 +153,8 @@ public final class ExperimentCommand implements Runnable {
             record.write(profile.out, config);
             Map<Path, ResultsTable> tables = experiment.call();
             record.finish().write(profile.out, config);
+            TrainingCost cost = TrainingCost.scan(profile.out);
+            cost.write(profile.out);
             PrintWriter w = spec.commandLine().getOut();
             for (Map.Entry<Path, ResultsTable> e : tables.entrySet()) {
                 Path dir = e.getKey();
@@ -160,6 +163,8 @@ public final class ExperimentCommand implements Runnable {
                 w.println("written: " + dir.resolve(ResultsTable.TABLE_MD) + ", " + dir.resolve(ResultsTable.TABLE_CSV)
                         + ", " + dir.resolve(ResultsTable.RESULTS_JSON));
             }
+            w.println("training cost: " + TrainingCost.hours(cost.totalSeconds()) + " over " + cost.entries().size()
+                    + " networks and probe sets (" + profile.out.resolve(TrainingCost.COST_MD) + ")");
             w.println("configuration: " + profile.out.resolve(RunRecord.CONFIG) + " (rerun with --config)");
             w.flush();
             return 0;

@@ -29,7 +29,7 @@ import org.hebbcnn.util.InputError;
  * warning in the report instead of stopping it, so a report can be drawn while experiments run.
  */
 final class ReportSources {
-    static final String CHECKPOINT_PREFIX = "ckpt-";
+    static final String CHECKPOINT_PREFIX = org.hebbcnn.training.CheckpointedTraining.CHECKPOINT_PREFIX;
     static final String PROBES = "probes";
 
     private ReportSources() {}

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  */
 public final class CheckpointedTraining {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final String PREFIX = "ckpt-";
+    /** Checkpoint folders are named {@code ckpt-<epoch>}. */
+    public static final String CHECKPOINT_PREFIX = "ckpt-";
 
     /** What the loop trains. */
     public interface Model {
@@ -108,7 +109,7 @@ public final class CheckpointedTraining {
                 log.accept(String.format("epoch %d/%d: validation %s%s (%.0f s)", epoch + 1, epochs,
                         model.formatValidation(accuracy), best ? " (best)" : "", seconds));
             }
-            return new Outcome(state, dir.resolve(PREFIX + state.bestEpoch()));
+            return new Outcome(state, dir.resolve(CHECKPOINT_PREFIX + state.bestEpoch()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -132,11 +133,11 @@ public final class CheckpointedTraining {
 
     private static int epochOf(Path p) {
         String name = p.getFileName().toString();
-        if (!name.startsWith(PREFIX) || !Files.isDirectory(p)) {
+        if (!name.startsWith(CHECKPOINT_PREFIX) || !Files.isDirectory(p)) {
             return -1;
         }
         try {
-            return Integer.parseInt(name.substring(PREFIX.length()));
+            return Integer.parseInt(name.substring(CHECKPOINT_PREFIX.length()));
         } catch (NumberFormatException e) {
             return -1;
         }
@@ -148,7 +149,7 @@ public final class CheckpointedTraining {
         Files.createDirectories(tmp.resolve("model"));
         model.save(tmp.resolve("model"));
         JSON.writeValue(tmp.resolve("state.json").toFile(), state);
-        Files.move(tmp, dir.resolve(PREFIX + state.epochsDone()), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir.resolve(CHECKPOINT_PREFIX + state.epochsDone()), StandardCopyOption.ATOMIC_MOVE);
         // Keep only the newest checkpoint and the best one.
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {

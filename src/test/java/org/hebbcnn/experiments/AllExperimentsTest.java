@@ -85,6 +85,15 @@ class AllExperimentsTest {
                 sortedStageDirs(out));
         // every network trained exactly once: 2 bases, their 2 probe sets, 8 stages
         assertEquals(2 + 2 + 8, count(r.output(), "epoch 1/1: validation"), r.output());
+        // ... and each of them is in the cost table once, with the time its epoch took
+        JsonNode cost = JSON.readTree(out.resolve(TrainingCost.COST_JSON).toFile());
+        assertEquals(2 + 2 + 8, cost.get("networks").size(), cost.toString());
+        for (JsonNode n : cost.get("networks")) {
+            assertEquals(1, n.get("epochs").asInt(), n.toString());
+            assertTrue(n.get("seconds").asDouble() > 0, n.toString());
+        }
+        assertEquals(List.of("bases", "stages"), iterableToList(cost.get("byFolder").fieldNames()));
+        assertTrue(r.output().contains("training cost: "), r.output());
 
         // epochs to convergence: the top stage's best validation epoch
         JsonNode run = JSON.readTree(out.resolve("hybrid/runs/hpca/BHHBBG/seed-0/result.json").toFile());
@@ -114,6 +123,12 @@ class AllExperimentsTest {
         assertFalse(again.output().contains("epoch 1/1"), again.output());
         assertEquals(hybrid.get("rows"), JSON.readTree(out.resolve("hybrid").resolve(ResultsTable.RESULTS_JSON).toFile())
                 .get("rows"));
+    }
+
+    private static List<String> iterableToList(java.util.Iterator<String> it) {
+        List<String> l = new ArrayList<>();
+        it.forEachRemaining(l::add);
+        return l;
     }
 
     private static List<String> sortedStageDirs(Path out) throws Exception {
