@@ -37,7 +37,9 @@ public final class BatchIterator implements Iterator<Batch>, Iterable<Batch> {
         this.manager = manager;
         this.order = options.shuffle() ? epochOrder(set.size(), options.seed(), epoch) : Shuffle.identity(set.size());
         int n = set.size();
-        this.end = options.dropLast() ? n - n % options.batchSize() : n;
+        int rest = n % options.batchSize();
+        boolean dropRest = options.dropLast() || (options.dropSingleLast() && rest == 1 && n > 1);
+        this.end = dropRest ? n - rest : n;
     }
 
     /** The batches of epoch {@code epoch} (0-based) of {@code set}. */

@@ -45,7 +45,7 @@ public final class VaeTraining implements CheckpointedTraining.Model {
         this.label = label;
     }
 
-    /** One epoch; a last batch of a single image is skipped (batch-norm cannot train on it). */
+    /** One epoch (training batches never hold a single image: see {@link BatchOptions#dropSingleLast}). */
     @Override
     public void trainEpoch(int epoch) {
         BatchIterator batches = BatchIterator.of(train, normalization, BatchOptions.training(batchSize, shuffleSeed),
@@ -56,11 +56,9 @@ public final class VaeTraining implements CheckpointedTraining.Model {
         try (ProgressBar bar = Progress.bar(label + " epoch " + (epoch + 1) + "/" + epochs, batches.batchCount())) {
             for (Batch b : batches) {
                 try (b) {
-                    if (b.size() >= 2) {
-                        lossSum += vae.trainStep(b.images());
-                        mseSum += vae.lastStepLoss().mse();
-                        steps++;
-                    }
+                    lossSum += vae.trainStep(b.images());
+                    mseSum += vae.lastStepLoss().mse();
+                    steps++;
                 }
                 bar.step();
                 bar.setExtraMessage(String.format(" loss %.4f (mse %.4f)", lossSum / steps, mseSum / steps));

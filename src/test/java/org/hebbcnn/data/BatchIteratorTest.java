@@ -129,6 +129,19 @@ class BatchIteratorTest {
     }
 
     @Test
+    void trainingLeavesOutALastBatchOfOneImageButEvaluationKeepsIt() {
+        ImageSet set = TestFiles.indexedSet("one", 129, 3, 32, 10, 5);
+        BatchIterator training = BatchIterator.of(set, null, BatchOptions.training(64, 1), 0, manager);
+        assertEquals(2, training.batchCount());
+        List<int[]> batches = epoch(set, BatchOptions.training(64, 1), 0);
+        assertEquals(List.of(64, 64), batches.stream().map(b -> b.length).toList(),
+                "batch-norm cannot train on one image");
+        assertEquals(129, flat(epoch(set, BatchOptions.evaluation(64), 0)).length, "evaluation sees every image");
+        assertEquals(List.of(64, 2), epoch(TestFiles.indexedSet("two", 66, 3, 32, 10, 5), BatchOptions.training(64, 1), 0)
+                .stream().map(b -> b.length).toList(), "a last batch of two is kept");
+    }
+
+    @Test
     void batchArraysAreFreedWithTheBatch() {
         List<NDArray> arrays = new ArrayList<>();
         List<NDManager> managers = new ArrayList<>();
