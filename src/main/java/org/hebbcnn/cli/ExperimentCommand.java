@@ -141,7 +141,7 @@ public final class ExperimentCommand implements Runnable {
         /** A workspace of its own under the output folder: bases/ and stages/. */
         Workspace workspace() {
             return new Workspace(config.settings(), config.hyperparameters(), config.dataDirectory(),
-                    profile.out.resolve("bases"), profile.out.resolve("stages"), log());
+                    profile.out.resolve(Workspace.BASES), profile.out.resolve(Workspace.STAGES), log());
         }
 
         /** Claims the output folder, records the configuration and the run, runs, and records the wall time. */
@@ -183,7 +183,7 @@ public final class ExperimentCommand implements Runnable {
             config = profile.resolve(methods, null, null);
             Path out = profile.out;
             Workspace ws = new Workspace(config.settings(), config.hyperparameters(), config.dataDirectory(),
-                    out.resolve("runs"), out.resolve("stages"), log());
+                    out.resolve("runs"), out.resolve(Workspace.STAGES), log());
             return run(ws.identity(), () -> Map.of(out, new LayerwiseExperiment(ws, out).run()));
         }
     }

@@ -40,7 +40,7 @@ public final class AllExperiments {
 
     public AllExperiments(LayerwiseSettings settings, Hyperparameters hyper, List<String> rules, List<String> configs,
             Path dataDir, Path out, Consumer<String> log) {
-        this.workspace = new Workspace(settings, hyper, dataDir, out.resolve("bases"), out.resolve("stages"), log);
+        this.workspace = new Workspace(settings, hyper, dataDir, out.resolve(Workspace.BASES), out.resolve(Workspace.STAGES), log);
         this.rules = HybridExperiment.checkRules(rules);
         configs.forEach(org.hebbcnn.network.HybridConfig::parse); // a malformed one is refused before any training
         this.configs = configs;

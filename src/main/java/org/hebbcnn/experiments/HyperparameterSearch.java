@@ -78,8 +78,8 @@ public final class HyperparameterSearch {
     private double evaluate(Map<String, String> point, int seed) {
         ExperimentConfig c = apply(point);
         Path dir = out.resolve("trials").resolve(folderName(point));
-        Workspace ws = new Workspace(c.settings(), c.hyperparameters(), c.dataDirectory(), dir.resolve("bases"),
-                dir.resolve("stages"), log);
+        Workspace ws = new Workspace(c.settings(), c.hyperparameters(), c.dataDirectory(), dir.resolve(Workspace.BASES),
+                dir.resolve(Workspace.STAGES), log);
         try (Normalization norm = ws.normalization(target, ws.splits(seed)); NDManager m = Djl.newManager()) {
             return ws.base(target, seed, m, norm).outcome().state().bestValidation();
         } catch (DivergedException e) {

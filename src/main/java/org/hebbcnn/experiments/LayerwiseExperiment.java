@@ -39,7 +39,7 @@ public final class LayerwiseExperiment {
      * @param dataDir a folder with the dataset's files, or null for the default location
      */
     public LayerwiseExperiment(LayerwiseSettings settings, Path dataDir, Path out, Consumer<String> log) {
-        this(new Workspace(settings, dataDir, out.resolve("runs"), out.resolve("stages"), log), out);
+        this(new Workspace(settings, dataDir, out.resolve("runs"), out.resolve(Workspace.STAGES), log), out);
     }
 
     /** A run that shares its trained networks through {@code workspace}; the table goes to {@code out}. */

@@ -52,11 +52,20 @@ import org.hebbcnn.util.Djl;
  *   STAGES/seed-&lt;i&gt;/[&lt;rule&gt;-]&lt;stage name&gt;/ckpt-*    fresh hybrid stages (see HybridConfig#stageName)
  * </pre>
  *
+ * A stage is a whole network object of which only the layers from the stage's first up are trained
+ * and saved usefully: its layers below stay at their initial weights, unused. Whatever reads a
+ * stage's checkpoint (the report's layer-1 kernels) must know that, hence the folder name
+ * {@link #STAGES}, which the experiments' commands give the stages folder.
+ *
  * Every training is checkpointed after each epoch ({@link CheckpointedTraining}), so a killed run
  * resumes where it stopped. Run i uses model seed i and data seed 200 + i.
  */
 public final class Workspace {
     public static final long DATA_SEED_BASE = 200;
+    /** The folder name of the experiments' base networks. */
+    public static final String BASES = "bases";
+    /** The folder name of hybrid and retrained stages (layers below a stage's first are untrained). */
+    public static final String STAGES = "stages";
 
     private final LayerwiseSettings settings;
     private final Hyperparameters hyper;

@@ -76,12 +76,13 @@ final class NetworkFigures {
     /**
      * The layer-1 kernels of each network's selected checkpoint, drawn by {@link KernelGrid}; a
      * network without drawable layer-1 weights is left out, with a warning when the weights exist but
-     * cannot be drawn.
+     * cannot be drawn. Hybrid stages are left out too: their layer 1 was never trained (the frozen
+     * layer 1 under them is the base's, drawn with the base).
      */
     static List<ReportFigure> kernels(List<NetworkRun> runs, Function<String, String> names, List<String> warnings) {
         List<ReportFigure> out = new ArrayList<>();
         for (NetworkRun r : runs) {
-            Optional<Path> model = ReportSources.modelDir(r);
+            Optional<Path> model = r.stage() ? Optional.empty() : ReportSources.modelDir(r);
             if (model.isEmpty()) {
                 continue;
             }

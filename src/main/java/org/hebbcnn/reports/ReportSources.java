@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.training.CheckpointedTraining.State;
 import org.hebbcnn.util.InputError;
@@ -51,8 +52,10 @@ final class ReportSources {
      * @param label the run within the group (e.g. "hpca/seed-0"; a trailing "network" is dropped)
      * @param state the loop state of the newest checkpoint (its history has every epoch)
      * @param bestCheckpoint the checkpoint of the selected (best validation) epoch, else the newest
+     * @param stage whether it lies in a {@link Workspace#STAGES} folder: a hybrid or retrained stage,
+     *     whose layers below its first trained one (layer 1 always) keep their initial weights
      */
-    record NetworkRun(Path dir, String group, String label, State state, Path bestCheckpoint) {
+    record NetworkRun(Path dir, String group, String label, State state, Path bestCheckpoint, boolean stage) {
         String name() {
             return group + "/" + label;
         }
@@ -126,13 +129,14 @@ final class ReportSources {
         }
         List<String> parts = new ArrayList<>();
         root.relativize(dir).forEach(p -> parts.add(p.toString()));
+        boolean stage = parts.contains(Workspace.STAGES);
         String rootName = name(root);
         String group = parts.size() >= 3 ? rootName + "/" + parts.remove(0) : rootName;
         if (parts.size() > 1 && parts.get(parts.size() - 1).equals("network")) {
             parts.remove(parts.size() - 1);
         }
         String label = parts.isEmpty() ? "network" : String.join("/", parts);
-        out.add(new NetworkRun(dir, group, label, state, best));
+        out.add(new NetworkRun(dir, group, label, state, best, stage));
     }
 
     private static String label(Path root, Path file) {

@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.hebbcnn.experiments.Statistics;
+import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.experiments.Statistics.Summary;
 import org.hebbcnn.reports.ComparisonTable.Verdict;
 import org.hebbcnn.reports.ResultsTable.Row;
@@ -243,6 +244,33 @@ class ReportTest {
         assertEquals(1, w.warnings().size(), w.warnings().toString());
         assertTrue(w.warnings().get(0).contains("seed-1") && w.warnings().get(0).contains("reconstructions not shown"),
                 w.warnings().get(0));
+    }
+
+    @Test
+    void aHybridStageGetsItsTrainingCurveButNoKernelsOfItsUntrainedLayerOne() throws Exception {
+        Path root = tmp.resolve("results");
+        fixture(root);
+        Path stage = root.resolve("all").resolve(Workspace.STAGES).resolve("seed-0/hpca-B_H/ckpt-1");
+        writeState(stage, 1, 1, 0.9);
+        Map<String, NpyArray> npz = new LinkedHashMap<>();
+        npz.put("conv1.weight", NpyArray.of(randomWeights(6 * 3 * 5 * 5, 3), new long[] {6, 3, 5, 5}));
+        Files.createDirectories(stage.resolve("model"));
+        NpzFile.write(stage.resolve("model/network.npz"), npz);
+        Path base = root.resolve("all").resolve(Workspace.BASES).resolve("bp/seed-0/network/ckpt-1");
+        writeState(base, 1, 1, 0.95);
+        Files.createDirectories(base.resolve("model"));
+        NpzFile.write(base.resolve("model/network.npz"), npz);
+
+        ReportSources.Found found = ReportSources.scan(List.of(root));
+        assertEquals(List.of(false, true), found.networks().stream().filter(n -> n.group().startsWith("results/all"))
+                .map(ReportSources.NetworkRun::stage).toList(), "bases, then stages");
+        Report.Written w = Report.build(List.of(root), tmp.resolve("report"));
+        String md = Files.readString(w.markdown());
+        assertTrue(md.contains("stages/seed-0/hpca-B"), "the stage's training curve is shown");
+        assertTrue(md.contains("Layer 1: results/all/bases/bp/seed-0"), "the base's kernels are drawn");
+        assertFalse(md.contains("Layer 1: results/all/stages"), "a stage's layer 1 was never trained");
+        assertFalse(md.contains("kernels-results-all-stages"), "no file for it either");
+        assertEquals(FIXTURE_FIGURES + 1 + 1, w.figures(), "the fixture's, one chart of the two training curves, the base's kernels");
     }
 
     @Test
