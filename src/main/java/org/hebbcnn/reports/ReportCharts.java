@@ -16,6 +16,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.CategoryStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.Marker;
@@ -139,7 +140,10 @@ final class ReportCharts {
         st.setOverlapped(true);
         int longest = x.stream().mapToInt(String::length).max().orElse(0);
         if (x.size() > 6 || longest * x.size() > 70) {
-            st.setXAxisLabelRotation(35);
+            // Vertical, right-aligned: each label then ends under its own tick (at 35 degrees XChart
+            // centres the rotated text, which puts long labels a category to the right).
+            st.setXAxisLabelRotation(90);
+            st.setXAxisLabelAlignmentVertical(AxesChartStyler.TextAlignment.Right);
         }
         CategorySeries s = add(chart, ComparisonTable.OURS, x, ours, oursCi);
         s.setMarkerColor(colour(0)).setMarker(SeriesMarkers.CIRCLE);
