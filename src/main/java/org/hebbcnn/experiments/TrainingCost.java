@@ -3,7 +3,6 @@ package org.hebbcnn.experiments;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.training.CheckpointedTraining.EpochRecord;
 import org.hebbcnn.util.AtomicFiles;
@@ -58,10 +56,10 @@ public record TrainingCost(List<Entry> entries) {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (!dir.equals(root) && isCheckpoint(dir)) {
+                if (!dir.equals(root) && CheckpointedTraining.isCheckpoint(dir)) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
-                if (hasCheckpoint(dir)) {
+                if (CheckpointedTraining.hasCheckpoint(dir)) {
                     CheckpointedTraining.State s = CheckpointedTraining.readState(dir);
                     double seconds = s.history().stream().mapToDouble(EpochRecord::seconds).sum();
                     out.add(new Entry(root.relativize(dir).toString().replace('\\', '/'), s.epochsDone(), seconds));
@@ -118,19 +116,5 @@ public record TrainingCost(List<Entry> entries) {
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.0f", v);
-    }
-
-    private static boolean isCheckpoint(Path dir) {
-        Path name = dir.getFileName();
-        return name != null && name.toString().startsWith(CheckpointedTraining.CHECKPOINT_PREFIX)
-                && Files.isRegularFile(dir.resolve("state.json"));
-    }
-
-    private static boolean hasCheckpoint(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(TrainingCost::isCheckpoint);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

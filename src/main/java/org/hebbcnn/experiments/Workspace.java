@@ -66,6 +66,8 @@ public final class Workspace {
     public static final String BASES = "bases";
     /** The folder name of hybrid and retrained stages (layers below a stage's first are untrained). */
     public static final String STAGES = "stages";
+    /** The picture of a VAE's reconstructions, written beside its network folder. */
+    public static final String RECONSTRUCTIONS_PNG = "reconstructions.png";
 
     private final LayerwiseSettings settings;
     private final Hyperparameters hyper;
@@ -189,7 +191,7 @@ public final class Workspace {
                         settings.epochs(), "vae");
                 Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
                 model.load(o.bestCheckpoint().resolve("model"));
-                writeReconstructions(vae, baseDir(method, seed).resolve("reconstructions.png"), m, norm, s);
+                writeReconstructions(vae, baseDir(method, seed).resolve(RECONSTRUCTIONS_PNG), m, norm, s);
                 yield new TrainedNetwork(method, (x, a, b) -> {
                     if (a != 1) {
                         throw new IllegalArgumentException("the VAE's encoder runs from the images only");

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
+import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.reports.ReportSources.NetworkRun;
 import org.hebbcnn.training.CheckpointedTraining.EpochRecord;
 import org.hebbcnn.training.NpzFile;
@@ -19,9 +20,10 @@ import org.hebbcnn.util.Npy;
 import org.hebbcnn.util.NpyArray;
 
 /**
- * The pictures drawn from trained networks rather than from tables: their validation curves,
- * their layer-1 kernels and a VAE's reconstructions. Both show what a table cannot - whether training had converged, and whether
- * the first layer learned edge- and colour-like filters or stayed noise.
+ * The pictures drawn from trained networks rather than from tables: their validation curves, their
+ * layer-1 kernels and a VAE's reconstructions. They show what a table cannot - whether training had
+ * converged, whether the first layer learned edge- and colour-like filters or stayed noise, and what
+ * a VAE's code keeps of an image.
  */
 final class NetworkFigures {
     /** A Hebbian network's first layer, as {@code HebbianNetwork} saves it. */
@@ -29,8 +31,6 @@ final class NetworkFigures {
     /** A backprop network's parameters, and the key of its first conv layer's weights. */
     static final String BACKPROP_NPZ = "network.npz";
     static final String BACKPROP_CONV1 = "conv1.weight";
-    /** The picture a VAE's run leaves beside its network ({@code Workspace}). */
-    static final String RECONSTRUCTIONS_PNG = "reconstructions.png";
 
     private NetworkFigures() {}
 
@@ -105,7 +105,7 @@ final class NetworkFigures {
     }
 
     /**
-     * The {@value #RECONSTRUCTIONS_PNG} written beside each VAE (in its run folder or the folder above),
+     * The {@value Workspace#RECONSTRUCTIONS_PNG} written beside each VAE (in its run folder or the folder above),
      * as they are; an unreadable one is left out with a warning.
      */
     static List<ReportFigure> reconstructions(List<NetworkRun> runs, Function<String, String> names,
@@ -113,7 +113,7 @@ final class NetworkFigures {
         List<ReportFigure> out = new ArrayList<>();
         for (NetworkRun r : runs) {
             for (Path dir : new Path[] {r.dir(), r.dir().getParent()}) {
-                Path png = dir == null ? null : dir.resolve(RECONSTRUCTIONS_PNG);
+                Path png = dir == null ? null : dir.resolve(Workspace.RECONSTRUCTIONS_PNG);
                 if (png == null || !Files.isRegularFile(png)) {
                     continue;
                 }

@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.training.CheckpointedTraining.State;
@@ -30,7 +29,6 @@ import org.hebbcnn.util.InputError;
  * warning in the report instead of stopping it, so a report can be drawn while experiments run.
  */
 final class ReportSources {
-    static final String CHECKPOINT_PREFIX = org.hebbcnn.training.CheckpointedTraining.CHECKPOINT_PREFIX;
     static final String PROBES = "probes";
 
     private ReportSources() {}
@@ -119,7 +117,7 @@ final class ReportSources {
             warnings.add(dir + ": training history skipped, cannot be read (" + e.getMessage() + ")");
             return;
         }
-        Path best = dir.resolve(CHECKPOINT_PREFIX + state.bestEpoch());
+        Path best = dir.resolve(CheckpointedTraining.CHECKPOINT_PREFIX + state.bestEpoch());
         if (!Files.isDirectory(best)) {
             try {
                 best = CheckpointedTraining.latest(dir).orElse(best);
@@ -160,14 +158,14 @@ final class ReportSources {
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
             String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-            if (!dir.equals(root) && name.startsWith(CHECKPOINT_PREFIX)) {
+            if (!dir.equals(root) && name.startsWith(CheckpointedTraining.CHECKPOINT_PREFIX)) {
                 return FileVisitResult.SKIP_SUBTREE;
             }
             Path results = dir.resolve(ResultsTable.RESULTS_JSON);
             if (Files.isRegularFile(results)) {
                 tables.add(results);
             }
-            if (!name.equals(PROBES) && hasCheckpoint(dir)) {
+            if (!name.equals(PROBES) && CheckpointedTraining.hasCheckpoint(dir)) {
                 networks.add(dir);
             }
             return FileVisitResult.CONTINUE;
@@ -185,13 +183,6 @@ final class ReportSources {
                 networks.sort(Comparator.naturalOrder());
             }
             return FileVisitResult.CONTINUE;
-        }
-
-        private static boolean hasCheckpoint(Path dir) throws IOException {
-            try (Stream<Path> s = Files.list(dir)) {
-                return s.anyMatch(p -> p.getFileName().toString().startsWith(CHECKPOINT_PREFIX)
-                        && Files.isRegularFile(p.resolve("state.json")));
-            }
         }
     }
 

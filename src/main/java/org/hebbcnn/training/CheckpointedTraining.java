@@ -121,6 +121,20 @@ public final class CheckpointedTraining {
         return JSON.readValue(latest.resolve("state.json").toFile(), State.class);
     }
 
+    /** Whether {@code dir} is a complete checkpoint: named {@code ckpt-*} and holding its {@code state.json}. */
+    public static boolean isCheckpoint(Path dir) {
+        Path name = dir.getFileName();
+        return name != null && name.toString().startsWith(CHECKPOINT_PREFIX)
+                && Files.isRegularFile(dir.resolve("state.json"));
+    }
+
+    /** Whether {@code dir} holds a complete checkpoint, i.e. is the folder of a trained (or training) network. */
+    public static boolean hasCheckpoint(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(CheckpointedTraining::isCheckpoint);
+        }
+    }
+
     /** The newest complete checkpoint directory. */
     public static Optional<Path> latest(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {

@@ -2,6 +2,7 @@ package org.hebbcnn.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.hebbcnn.data.Batch;
 import org.hebbcnn.data.BatchIterator;
@@ -42,7 +43,7 @@ public final class Evaluation {
 
     /** As {@link #accuracy}, with scores computed from the whole batch (its indices too, e.g. for a cache). */
     public static double accuracyOfBatches(NDManager manager, ImageSet set, Normalization normalization,
-            java.util.function.Function<Batch, NDArray> scores, int k) {
+            Function<Batch, NDArray> scores, int k) {
         long correct = 0;
         for (Batch b : BatchIterator.of(set, normalization, BatchOptions.evaluation(BATCH), 0, manager)) {
             try (b) {
