@@ -103,9 +103,7 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
 
     @Override
     public double validate() {
-        return Evaluation.accuracyOfBatches(manager, validation, normalization,
-                b -> first == 1 ? network.scores(b.images())
-                        : network.forward(input(b, validation), first, BackpropNetwork.LAYERS, false).get(BackpropNetwork.LAYERS - first),
+        return Evaluation.accuracyOfBatches(manager, validation, normalization, b -> top(input(b, validation)),
                 selectionTopK);
     }
 
@@ -116,7 +114,13 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
 
     /** The network's logits for images (through the frozen layers below, if any). */
     public NDArray scores(NDArray images) {
-        return first == 1 ? network.scores(images) : network.forward(below.apply(images), first, BackpropNetwork.LAYERS, false).get(BackpropNetwork.LAYERS - first);
+        return top(first == 1 ? images : below.apply(images));
+    }
+
+    /** The logits of the trained layers {@code first..6} (eval mode) for the input of layer {@code first}. */
+    private NDArray top(NDArray input) {
+        return first == 1 ? network.scores(input)
+                : network.forward(input, first, BackpropNetwork.LAYERS, false).get(BackpropNetwork.LAYERS - first);
     }
 
     @Override

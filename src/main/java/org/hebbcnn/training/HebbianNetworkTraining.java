@@ -78,7 +78,12 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
 
     /** The SHC's scores for images (through the frozen layers below, if any). */
     public NDArray scores(NDArray images) {
-        return network.forward(below.apply(images), first, HebbianNetwork.LAYERS).get(HebbianNetwork.LAYERS - first);
+        return top(below.apply(images));
+    }
+
+    /** The SHC's scores from the input of layer {@code first}. */
+    private NDArray top(NDArray input) {
+        return network.forward(input, first, HebbianNetwork.LAYERS).get(HebbianNetwork.LAYERS - first);
     }
 
     @Override
@@ -106,8 +111,7 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
 
     @Override
     public double validate() {
-        return Evaluation.accuracyOfBatches(manager, validation, normalization,
-                b -> network.forward(input(b, validation), first, HebbianNetwork.LAYERS).get(HebbianNetwork.LAYERS - first), 1);
+        return Evaluation.accuracyOfBatches(manager, validation, normalization, b -> top(input(b, validation)), 1);
     }
 
     @Override
