@@ -120,7 +120,7 @@ public final class NetworkPlan {
         if (!spec.description().isEmpty()) {
             b.append(spec.description()).append(System.lineSeparator());
         }
-        String header = String.format(Locale.ROOT, "%-5s %-10s %-13s %-16s %-28s %-13s %12s %14s %14s", "layer", "type",
+        String header = String.format(Locale.ROOT, "%-5s %-10s %-13s %-16s %-44s %-13s %12s %14s %14s", "layer", "type",
                 "input", "kernel", "then", "output", "weights", "mult-adds", "probe features");
         b.append(header).append(System.lineSeparator()).append("-".repeat(header.length())).append(System.lineSeparator());
         long weights = 0;
@@ -144,7 +144,7 @@ public final class NetworkPlan {
             if (l.rule() != null) {
                 then.add("rule " + l.rule());
             }
-            b.append(String.format(Locale.ROOT, "%-5d %-10s %-13s %-16s %-28s %-13s %,12d %,14d %14s%n", l.number(),
+            b.append(String.format(Locale.ROOT, "%-5d %-10s %-13s %-16s %-44s %-13s %,12d %,14d %14s%n", l.number(),
                     l.type(), shape(p.input()), kernel, String.join(", ", then), shape(p.output()), p.weights(),
                     p.multiplyAdds(), l.isClassifier() ? "-" : String.format(Locale.ROOT, "%,d", p.features())));
             weights += p.weights();

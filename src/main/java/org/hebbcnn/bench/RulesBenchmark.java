@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.hebbcnn.layers.HebbianLayer;
-import org.hebbcnn.layers.TryOutShapes;
-import org.hebbcnn.layers.TryOutShapes.LayerShape;
+import org.hebbcnn.architecture.LayerPlan;
+import org.hebbcnn.architecture.NetworkSpec;
 import org.hebbcnn.rules.PlasticityRule;
 
 /**
@@ -32,27 +32,27 @@ public final class RulesBenchmark {
         this.repeats = repeats;
     }
 
-    public Result measure(NDManager manager, LayerShape shape, Supplier<PlasticityRule> ruleFactory) {
+    public Result measure(NDManager manager, LayerPlan shape, Supplier<PlasticityRule> ruleFactory) {
         try (NDManager m = manager.newSubManager()) {
             PlasticityRule rule = ruleFactory.get();
-            Shape in = shape.input();
+            Shape in = new Shape(shape.input());
             NDArray x = m.randomNormal(new Shape(batch, in.get(0), in.get(1), in.get(2))).maximum(0f);
-            int outputs = (int) shape.kernel().get(0);
+            int outputs = (int) shape.kernel()[0];
             NDArray teacher = m.randomInteger(0, outputs, new Shape(batch), DataType.INT64).oneHot(outputs)
                     .toType(DataType.FLOAT32, false);
-            try (HebbianLayer layer = new HebbianLayer(m, shape.kernel(), rule, 42)) {
+            try (HebbianLayer layer = new HebbianLayer(m, new Shape(shape.kernel()), rule, 42)) {
                 double forward = medianMs(() -> layer.forward(x).close());
                 // A tiny rate keeps the weights where they are over the repeats.
                 double update = medianMs(() -> layer.train(x, teacher, 1e-9f).close());
-                return new Result(shape.describe(), rule.name(), forward, update, update / forward);
+                return new Result(describe(shape), rule.name(), forward, update, update / forward);
             }
         }
     }
 
-    public List<Result> run(NDManager manager, List<LayerShape> layers, List<Supplier<PlasticityRule>> rules,
+    public List<Result> run(NDManager manager, List<LayerPlan> layers, List<Supplier<PlasticityRule>> rules,
             Runnable onEach) {
         List<Result> results = new ArrayList<>();
-        for (LayerShape layer : layers) {
+        for (LayerPlan layer : layers) {
             for (Supplier<PlasticityRule> rule : rules) {
                 results.add(measure(manager, layer, rule));
                 onEach.run();
@@ -75,7 +75,16 @@ public final class RulesBenchmark {
         return repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
     }
 
-    public static List<LayerShape> tryOutLayers() {
-        return TryOutShapes.layers(10);
+    /** The layers of a network spec for 3x32x32 images and 10 classes. */
+    public static List<LayerPlan> layers(NetworkSpec spec) {
+        return spec.plan(new long[] {3, 32, 32}, 10).layers();
+    }
+
+    /** "2 (96 -> 128, 3x3, 14x14)" or "5 (fc 2304 -> 4096)". */
+    static String describe(LayerPlan p) {
+        long[] k = p.kernel();
+        long[] in = p.input();
+        return p.dense() ? String.format("%d (fc %d -> %d)", p.number(), in[0] * in[1] * in[2], k[0])
+                : String.format("%d (%d -> %d, %dx%d, %dx%d)", p.number(), k[1], k[0], k[2], k[3], in[1], in[2]);
     }
 }

@@ -17,7 +17,8 @@ import org.hebbcnn.data.Datasets;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.data.Splits;
-import org.hebbcnn.layers.TryOutShapes.LayerShape;
+import org.hebbcnn.architecture.LayerPlan;
+import org.hebbcnn.architecture.NetworkSpec;
 import org.hebbcnn.rules.PlasticityRule;
 import org.hebbcnn.rules.Rules;
 import org.hebbcnn.util.Djl;
@@ -60,16 +61,21 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "Also write the results as JSON to this file.")
         Path json;
 
+        @Option(names = "--network", defaultValue = "tryout", description = "Network preset whose layers are measured (default: tryout).")
+        String network;
+
         @Override
         public Integer call() throws Exception {
             if (batch < 1 || repeats < 1 || warmup < 0) {
                 throw new InputError("--batch and --repeats must be >= 1, --warmup >= 0");
             }
             List<Supplier<PlasticityRule>> factories = rules.stream().map(Rules::byName).collect(Collectors.toList());
-            List<LayerShape> shapes = RulesBenchmark.tryOutLayers().stream()
-                    .filter(l -> layers == null || layers.contains(l.layer())).collect(Collectors.toList());
+            List<LayerPlan> all = RulesBenchmark.layers(NetworkSpec.fromConfig(
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf(network)));
+            List<LayerPlan> shapes = all.stream()
+                    .filter(l -> layers == null || layers.contains(l.number())).collect(Collectors.toList());
             if (shapes.isEmpty()) {
-                throw new InputError("--layers: no layer among 1-6 selected");
+                throw new InputError("--layers: no layer among 1-" + all.size() + " selected");
             }
             System.out.printf("bench rules: batch %d, %d warm-up + %d timed runs (median), %s, %d threads%n", batch, warmup,
                     repeats, Djl.describeEngine(), Runtime.getRuntime().availableProcessors());

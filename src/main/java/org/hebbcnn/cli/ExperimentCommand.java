@@ -140,8 +140,7 @@ public final class ExperimentCommand implements Runnable {
 
         /** A workspace of its own under the output folder: bases/ and stages/. */
         Workspace workspace() {
-            return new Workspace(config.settings(), config.hyperparameters(), config.dataDirectory(),
-                    profile.out.resolve(Workspace.BASES), profile.out.resolve(Workspace.STAGES), log());
+            return new Workspace(config, profile.out.resolve(Workspace.BASES), profile.out.resolve(Workspace.STAGES), log());
         }
 
         /** Claims the output folder, records the configuration and the run, runs, and records the wall time. */
@@ -175,15 +174,14 @@ public final class ExperimentCommand implements Runnable {
             description = {"Tables 1, 5, 9: train the try-out network by each method, then a linear (SGD) probe "
                     + "and an SHC probe on every layer; test accuracy over seeds beside the paper's.", RESUMES})
     static final class Layerwise extends Base {
-        @Option(names = "--methods", split = ",", description = "Comma-separated: bp, hpca, hwta, vae (default: bp,hpca,hwta).")
+        @Option(names = "--methods", split = ",", description = "Comma-separated: bp, vae or any Hebbian rule (hpca, sanger, hwta, som, hebb, instar, oja; default: bp,hpca,hwta).")
         List<String> methods;
 
         @Override
         public Integer call() throws Exception {
             config = profile.resolve(methods, null, null);
             Path out = profile.out;
-            Workspace ws = new Workspace(config.settings(), config.hyperparameters(), config.dataDirectory(),
-                    out.resolve("runs"), out.resolve(Workspace.STAGES), log());
+            Workspace ws = new Workspace(config, out.resolve("runs"), out.resolve(Workspace.STAGES), log());
             return run(ws.identity(), () -> Map.of(out, new LayerwiseExperiment(ws, out).run()));
         }
     }
@@ -192,7 +190,7 @@ public final class ExperimentCommand implements Runnable {
             description = {"Tables 2, 6, 10: hybrid networks, one letter per layer 1..6 (B backprop, H Hebbian; "
                     + "last G gradient classifier or H SHC), built bottom-up from the base networks.", RESUMES})
     static final class Hybrid extends Base {
-        @Option(names = "--rules", split = ",", description = "Hebbian rules of the H layers: hpca, hwta (default: both).")
+        @Option(names = "--rules", split = ",", description = "Hebbian rules of the H layers, any of hpca, sanger, hwta, som, hebb, instar, oja (default: hpca,hwta).")
         List<String> rules;
 
         @Option(names = "--configs", split = ",", description = "Configurations (default: the paper's 16); a '|' "
@@ -209,7 +207,7 @@ public final class ExperimentCommand implements Runnable {
     }
 
     @Command(name = "retrain", mixinStandardHelpOptions = true,
-            description = {"Tables 3, 7, 11: retrain layer 6 (SHC), layers 5-6 (HPCA+SHC, HWTA+SHC, backprop) on the "
+            description = {"Tables 3, 7, 11: retrain the classifier (SHC), the top two layers (HPCA+SHC, HWTA+SHC, backprop) on the "
                     + "frozen layers of a backprop-trained network; accuracy and epochs to convergence.", RESUMES})
     static final class Retrain extends Base {
         @Override
@@ -236,20 +234,19 @@ public final class ExperimentCommand implements Runnable {
             description = {"All four experiments (layerwise, classifiers, retrain, hybrid) on one dataset, each base "
                     + "network trained once per seed and shared; tables in OUT/<experiment>/.", RESUMES})
     static final class All extends Base {
-        @Option(names = "--methods", split = ",", description = "Layer-wise methods: bp, hpca, hwta, vae (default: bp,hpca,hwta).")
+        @Option(names = "--methods", split = ",", description = "Layer-wise methods: bp, vae or any Hebbian rule (hpca, sanger, hwta, som, hebb, instar, oja; default: bp,hpca,hwta).")
         List<String> methods;
 
         @Option(names = "--rules", split = ",", description = "Hebbian rules of the hybrids (default: hpca,hwta).")
         List<String> rules;
 
-        @Option(names = "--configs", split = ",", description = "Hybrid configurations (default: the paper's 16).")
+        @Option(names = "--configs", split = ",", description = "Hybrid configurations (default: the network's; the paper's 16 for tryout).")
         List<String> configs;
 
         @Override
         public Integer call() throws Exception {
             config = profile.resolve(methods, rules, configs);
-            AllExperiments all = new AllExperiments(config.settings(), config.hyperparameters(), config.rules,
-                    config.configs, config.dataDirectory(), profile.out, log());
+            AllExperiments all = new AllExperiments(config, profile.out, log());
             return run(workspace().identity(), () -> {
                 Map<Path, ResultsTable> tables = new LinkedHashMap<>();
                 all.run().forEach((name, table) -> tables.put(profile.out.resolve(name), table));

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
             HpsearchCommand.class,
             ExperimentCommand.class,
             ReportCommand.class,
+            NetworkCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

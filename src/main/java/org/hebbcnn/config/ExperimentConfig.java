@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.hebbcnn.architecture.NetworkSpec;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
@@ -36,7 +38,7 @@ import org.hebbcnn.util.InputError;
  * repeated from it exactly.
  */
 @JsonPropertyOrder({"dataset", "dataDir", "seeds", "quick", "epochs", "probeEpochs", "trainImages", "validationImages",
-    "batch", "methods", "rules", "configs", "backprop", "hebbian", "probes", "vae"})
+    "batch", "network", "methods", "rules", "configs", "backprop", "hebbian", "probes", "vae"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public final class ExperimentConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
@@ -57,9 +59,12 @@ public final class ExperimentConfig {
     public Integer trainImages;
     public Integer validationImages;
     public int batch = LayerwiseSettings.BATCH;
+    /** A preset name ({@link NetworkSpec#PRESETS}) or an object with {@code layers:}; see {@link NetworkSpec}. */
+    public JsonNode network = TextNode.valueOf(NetworkSpec.DEFAULT);
     public List<String> methods = new ArrayList<>(List.of("bp", "hpca", "hwta"));
     public List<String> rules = new ArrayList<>(HybridExperiment.RULES);
-    public List<String> configs = new ArrayList<>(HybridExperiment.PAPER_CONFIGS);
+    /** Hybrid configurations; null: the network's defaults (the paper's 16 for the try-out network). */
+    public List<String> configs;
     public Backprop backprop = new Backprop();
     public Hebbian hebbian = new Hebbian();
     public Probes probes = new Probes();
@@ -73,7 +78,7 @@ public final class ExperimentConfig {
         public List<Integer> lrMilestones = new ArrayList<>(List.of(10, 11, 12, 13, 14, 15, 16, 17, 18, 19));
         /** Nesterov momentum (networks and SGD probes). */
         public double momentum = 0.9;
-        /** Dropout before layer 6 and before the SGD probes. */
+        /** Dropout before the classifier (unless its spec sets one) and before the SGD probes. */
         public double dropout = 0.5;
         /** null: 5e-2, or 1e-2 on CIFAR-100. */
         public Double weightDecay;
@@ -163,7 +168,7 @@ public final class ExperimentConfig {
             parent = o;
         }
         String leaf = parts[parts.length - 1];
-        if (!parent.has(leaf) || parent.get(leaf).isObject()) {
+        if (!parent.has(leaf) || (parent.get(leaf).isObject() && !(parent == tree && leaf.equals("network")))) {
             throw unknownKey("--set " + assignment, key, parent);
         }
         JsonNode value;
@@ -242,9 +247,13 @@ public final class ExperimentConfig {
         if (dataset == null || dataset.isBlank()) {
             throw new InputError(where + ": 'dataset' is required");
         }
-        if (backprop == null || hebbian == null || probes == null || vae == null || methods == null || rules == null
-                || configs == null) {
+        if (backprop == null || hebbian == null || probes == null || vae == null || methods == null || rules == null) {
             throw new InputError(where + ": sections and lists cannot be null");
+        }
+        try {
+            networkSpec();
+        } catch (InputError e) {
+            throw new InputError(where + ": " + e.getMessage());
         }
     }
 
@@ -271,6 +280,67 @@ public final class ExperimentConfig {
                 hebbian.hwtaK, hebbian.zcaEpsilon, probes.weightDecay, probes.shcLr, vae.lr, vae.momentum, vae.klWeight);
     }
 
+    /** The network every experiment of this configuration trains. */
+    public NetworkSpec networkSpec() {
+        return NetworkSpec.fromConfig(network);
+    }
+
+    /**
+     * Keys that choose which runs an experiment makes, not how each run is made: a results folder
+     * takes more seeds, methods, rules or configurations, or the same data from another folder.
+     */
+    public static final List<String> SELECTION_KEYS = List.of("dataDir", "seeds", "methods", "rules", "configs");
+
+    /**
+     * A results folder's identity: the SHA-256 (first 16 hex digits) of the resolved configuration
+     * with the network written out in full ({@link NetworkSpec#canonical}) and the
+     * {@link #SELECTION_KEYS} left out. Every other key counts, including keys added later, so runs
+     * made with different settings are never mixed.
+     */
+    public String identity() {
+        ObjectNode tree = YAML.valueToTree(resolved());
+        SELECTION_KEYS.forEach(tree::remove);
+        tree.set("network", networkSpec().canonical());
+        try {
+            byte[] canonical = new ObjectMapper().writeValueAsBytes(tree);
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(canonical))
+                    .substring(0, 16);
+        } catch (JsonProcessingException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The configuration of a profile and hyperparameters (for callers that build those directly). */
+    public static ExperimentConfig of(LayerwiseSettings s, Hyperparameters h, NetworkSpec spec) {
+        ExperimentConfig c = new ExperimentConfig();
+        c.dataset = s.dataset();
+        c.methods = new ArrayList<>(s.methods());
+        c.seeds = s.seeds();
+        c.quick = s.quick();
+        c.epochs = s.epochs();
+        c.probeEpochs = s.probeEpochs();
+        c.trainImages = s.trainImages();
+        c.validationImages = s.validationImages();
+        c.batch = s.batchSize();
+        c.network = spec.canonical();
+        c.backprop.lr = h.backpropLr();
+        c.backprop.lrGamma = h.lrGamma();
+        c.backprop.lrMilestones = new ArrayList<>(java.util.Arrays.stream(h.lrMilestones()).boxed().toList());
+        c.backprop.momentum = h.momentum();
+        c.backprop.dropout = h.dropout();
+        c.backprop.weightDecay = Double.isNaN(h.backpropWeightDecay()) ? null : h.backpropWeightDecay();
+        c.backprop.topWeightDecay = h.topWeightDecay();
+        c.hebbian.lr = h.hebbianLr();
+        c.hebbian.hwtaK = h.hwtaK();
+        c.hebbian.zcaEpsilon = h.zcaEpsilon();
+        c.probes.weightDecay = h.probeWeightDecay();
+        c.probes.shcLr = h.shcProbeLr();
+        c.vae.lr = h.vaeLr();
+        c.vae.momentum = h.vaeMomentum();
+        c.vae.klWeight = h.klWeight();
+        return c;
+    }
+
     public Path dataDirectory() {
         return dataDir == null ? null : Path.of(dataDir);
     }
@@ -286,6 +356,10 @@ public final class ExperimentConfig {
         c.probeEpochs = s.probeEpochs();
         c.trainImages = s.trainImages();
         c.validationImages = s.validationImages();
+        c.network = networkSpec().canonical();
+        if (c.configs == null) {
+            c.configs = new ArrayList<>(org.hebbcnn.network.HybridConfig.defaults(networkSpec().depth()));
+        }
         return c;
     }
 

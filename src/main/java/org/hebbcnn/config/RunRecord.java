@@ -51,6 +51,16 @@ public record RunRecord(String command, String gitCommit, boolean gitDirty, int 
         AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(this));
     }
 
+    private static String[] gitOnce;
+
+    /** The git commit the program runs from (with "+dirty" when tracked files changed), or "unknown". */
+    public static synchronized String currentCommit() {
+        if (gitOnce == null) {
+            gitOnce = git();
+        }
+        return gitOnce[0] + (Boolean.parseBoolean(gitOnce[1]) ? "+dirty" : "");
+    }
+
     /** {commit, dirty} of the git checkout the program runs from, or {"unknown", "false"}. */
     private static String[] git() {
         String commit = run(List.of("git", "rev-parse", "HEAD"));

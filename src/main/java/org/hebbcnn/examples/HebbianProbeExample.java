@@ -55,10 +55,10 @@ public final class HebbianProbeExample {
         try (NDManager m = Djl.newManager();
                 ChannelNormalization norm = ChannelNormalization.fit(splits.train());
                 HebbianNetwork net = new HebbianNetwork(m, classes, Rules.byName(rule), 0);     // model seed 0
-                LinearProbe probe = new LinearProbe(m, org.hebbcnn.layers.TryOutShapes.features(layer), classes, 0)) {
+                LinearProbe probe = new LinearProbe(m, net.plan().features(layer), classes, 0)) {
             for (Batch b : BatchIterator.of(train, norm, BatchOptions.training(64, 0), 0, m)) {
                 try (b) {
-                    net.train(b.images(), b.labels(), 1e-3f);           // all six layers learn together
+                    net.train(b.images(), b.labels(), 1e-3f);           // all layers learn together
                 }
             }
             for (Batch b : BatchIterator.of(train, norm, BatchOptions.training(64, 0), 1, m)) {

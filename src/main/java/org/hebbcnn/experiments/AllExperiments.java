@@ -40,9 +40,20 @@ public final class AllExperiments {
 
     public AllExperiments(LayerwiseSettings settings, Hyperparameters hyper, List<String> rules, List<String> configs,
             Path dataDir, Path out, Consumer<String> log) {
-        this.workspace = new Workspace(settings, hyper, dataDir, out.resolve(Workspace.BASES), out.resolve(Workspace.STAGES), log);
+        this(new Workspace(settings, hyper, dataDir, out.resolve(Workspace.BASES), out.resolve(Workspace.STAGES), log),
+                rules, configs, out);
+    }
+
+    /** The four experiments of a configuration ({@code rules} and {@code configs} from it too). */
+    public AllExperiments(org.hebbcnn.config.ExperimentConfig config, Path out, Consumer<String> log) {
+        this(new Workspace(config, out.resolve(Workspace.BASES), out.resolve(Workspace.STAGES), log), config.rules,
+                config.resolved().configs, out);
+    }
+
+    private AllExperiments(Workspace workspace, List<String> rules, List<String> configs, Path out) {
+        this.workspace = workspace;
         this.rules = HybridExperiment.checkRules(rules);
-        configs.forEach(org.hebbcnn.network.HybridConfig::parse); // a malformed one is refused before any training
+        configs.forEach(workspace::hybridConfig); // a malformed one is refused before any training
         this.configs = configs;
         this.out = out;
     }

@@ -9,7 +9,7 @@ import org.hebbcnn.reports.ResultsTable;
 import org.hebbcnn.training.ProbeTraining;
 
 /**
- * SHC against SGD classifiers (Tables 4, 8, 12): an SGD and an SHC probe on each layer 1-5 of the
+ * SHC against SGD classifiers (Tables 4, 8, 12): an SGD and an SHC probe on each layer under the classifier of the
  * backprop-trained network, test accuracy and epochs to convergence (the probe's best validation
  * epoch). These are the probes of the backprop base, shared with the layer-wise table through the
  * {@link Workspace}: trained once per seed.
@@ -42,11 +42,12 @@ public final class ClassifiersExperiment {
         boolean top5 = PaperTables.metric(s.dataset()).map("top5"::equals).orElse(false);
         ResultsTable.Builder b = ResultsTable.builder("classifiers", s.dataset()).quick(s.quick()).seeds(s.seeds());
         b.note(s.describe());
+        b.paperNetwork(workspace.spec().equals(org.hebbcnn.architecture.NetworkSpec.tryout()), workspace.spec().name());
         b.note("Probes on the frozen backprop network's layers: SGD (dropout 0.5, the baseline's schedule, L2 5e-4) "
                 + "and SHC (lr 1e-3). Epochs: each probe's epoch of best validation accuracy (1-based).");
         for (String c : CLASSIFIERS) {
             String kind = c.toLowerCase(java.util.Locale.ROOT);
-            for (int l = 1; l <= ProbeTraining.LAYERS; l++) {
+            for (int l = 1; l < workspace.spec().depth(); l++) {
                 final int layer = l;
                 List<ProbeTraining.Result> ps = runs.stream().map(r -> r.probe(kind, layer)).toList();
                 ResultsTable.Row r = ResultsTable.Row.forLayer(c, l, top5 ? "top5" : "top1",

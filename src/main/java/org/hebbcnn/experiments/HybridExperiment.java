@@ -21,10 +21,7 @@ import org.hebbcnn.util.InputError;
  * Workspace}, so re-running resumes and configs that start alike train their common stage once.
  */
 public final class HybridExperiment {
-    /** The paper's sixteen configurations, in its order. */
-    public static final List<String> PAPER_CONFIGS = List.of("BBBBBG", "HBBBBG", "BHBBBG", "BBHBBG", "BBBHBG",
-            "BBBBHG", "HHBBBG", "BHHBBG", "BBHHBG", "BBBHHG", "HHHBBG", "BHHHBG", "BBHHHG", "HHHHBG", "BHHHHG",
-            "HHHHHG");
+    /** The paper's two rules, the default of {@code --rules}; any Hebbian method's rule may be named. */
     public static final List<String> RULES = List.of("hpca", "hwta");
 
     private final Workspace workspace;
@@ -36,7 +33,7 @@ public final class HybridExperiment {
     public HybridExperiment(Workspace workspace, List<String> rules, List<String> configs, Path out) {
         this.workspace = workspace;
         this.rules = checkRules(rules);
-        this.configs = configs.stream().map(HybridConfig::parse).distinct().toList();
+        this.configs = configs.stream().map(workspace::hybridConfig).distinct().toList();
         if (this.configs.isEmpty()) {
             throw new InputError("--configs: give at least one configuration, e.g. BHHBBG");
         }
@@ -49,8 +46,9 @@ public final class HybridExperiment {
             throw new InputError("--rules: give at least one of " + String.join(",", RULES));
         }
         for (String x : r) {
-            if (!RULES.contains(x)) {
-                throw new InputError("--rules: unknown Hebbian rule '" + x + "' (known: " + String.join(",", RULES) + ")");
+            if (!org.hebbcnn.rules.Rules.isRule(x) || x.equals("shc")) {
+                throw new InputError("--rules: unknown Hebbian rule '" + x + "' (known: " + String.join(",",
+                        org.hebbcnn.rules.Rules.NAMES.stream().filter(n -> !n.equals("shc")).toList()) + ")");
             }
         }
         return r;
@@ -80,6 +78,7 @@ public final class HybridExperiment {
         LayerwiseSettings s = workspace.settings();
         ResultsTable.Builder b = ResultsTable.builder("hybrid", s.dataset()).quick(s.quick()).seeds(s.seeds());
         b.note(s.describe());
+        b.paperNetwork(workspace.spec().equals(org.hebbcnn.architecture.NetworkSpec.tryout()), workspace.spec().name());
         b.note("Built bottom-up: the lowest run of letters is a frozen slice of the base network (backprop, or "
                 + "Hebbian with the rule); each later run of letters is a fresh network trained from its first layer "
                 + "up on the frozen layers under it (B by the baseline's SGD, L2 5e-4 when it retrains one or two "

@@ -36,9 +36,11 @@ public final class HyperparameterSearch {
     public HyperparameterSearch(ExperimentConfig base, List<String> grid, String target, Path out, Consumer<String> log) {
         this.base = base.resolved();
         this.grid = Grid.parse(grid);
-        if (!LayerwiseSettings.METHODS.contains(target)) {
+        try {
+            Method.of(target);
+        } catch (InputError e) {
             throw new InputError("--target: unknown network '" + target + "' (known: " + String.join(", ",
-                    LayerwiseSettings.METHODS) + ")");
+                    Method.names()) + ")");
         }
         this.target = target;
         this.out = out;
@@ -78,7 +80,7 @@ public final class HyperparameterSearch {
     private double evaluate(Map<String, String> point, int seed) {
         ExperimentConfig c = apply(point);
         Path dir = out.resolve("trials").resolve(folderName(point));
-        Workspace ws = new Workspace(c.settings(), c.hyperparameters(), c.dataDirectory(), dir.resolve(Workspace.BASES),
+        Workspace ws = new Workspace(c, dir.resolve(Workspace.BASES),
                 dir.resolve(Workspace.STAGES), log);
         try (Normalization norm = ws.normalization(target, ws.splits(seed)); NDManager m = Djl.newManager()) {
             return ws.base(target, seed, m, norm).outcome().state().bestValidation();

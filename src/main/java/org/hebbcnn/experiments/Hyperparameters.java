@@ -13,7 +13,7 @@ import org.hebbcnn.util.InputError;
  * @param lrGamma             factor applied at each milestone
  * @param lrMilestones        epochs (1-based) at whose end the rate is multiplied by lrGamma
  * @param momentum            Nesterov momentum of backprop networks and SGD probes
- * @param dropout             dropout before layer 6 and before the SGD probes
+ * @param dropout             dropout before the classifier (unless its spec sets one) and before the SGD probes
  * @param backpropWeightDecay L2 of backprop networks; NaN: the paper's (5e-2, 1e-2 on CIFAR-100)
  * @param topWeightDecay      L2 of backprop stages retraining one or two top layers
  * @param hebbianLr           learning rate of the Hebbian rules and of the network's SHC

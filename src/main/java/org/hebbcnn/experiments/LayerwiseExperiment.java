@@ -1,5 +1,7 @@
 package org.hebbcnn.experiments;
 
+import org.hebbcnn.architecture.NetworkSpec;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,8 +74,8 @@ public final class LayerwiseExperiment {
     }
 
     /**
-     * The table of the runs so far: for each method, the SGD probe on layers 1-5 (the paper's rows),
-     * the network's own classifier as layer 6, and the SHC probes as method {@code <method>-shc}.
+     * The table of the runs so far: for each method, the SGD probe on every layer under the classifier (the
+     * paper's rows), the network's own classifier as its last layer, and the SHC probes as method {@code <method>-shc}.
      */
     ResultsTable table(Map<String, List<LayerwiseRun>> runs) {
         boolean top5 = PaperTables.metric(settings.dataset()).map("top5"::equals).orElse(false);
@@ -81,11 +83,13 @@ public final class LayerwiseExperiment {
         ResultsTable.Builder b = ResultsTable.builder("layerwise", settings.dataset()).quick(settings.quick())
                 .seeds(settings.seeds());
         b.note(settings.describe());
+        b.paperNetwork(workspace.spec().equals(NetworkSpec.tryout()), workspace.spec().name());
+        int depth = workspace.spec().depth();
         if (settings.reduced()) {
             b.note("This deviates from the paper's schedule (20 + 20 epochs on the whole training split); "
                     + "expect lower figures, above all for backprop.");
         }
-        b.note("Layers 1-5: linear (SGD) probe on the frozen layer's batch-norm output; layer 6: the network's own "
+        b.note("Layers 1-" + (depth - 1) + ": linear (SGD) probe on the frozen layer's output; layer " + depth + ": the network's own "
                 + "classifier (SGD for bp, SHC for Hebbian networks); <method>-shc: SHC probes. Model selection by "
                 + "validation top-1; test accuracy in percent.");
         StringBuilder timing = new StringBuilder("Measured wall time per epoch on this machine:");
@@ -95,20 +99,20 @@ public final class LayerwiseExperiment {
                 continue;
             }
             String method = e.getKey();
-            for (int l = 1; l <= ProbeTraining.LAYERS; l++) {
+            for (int l = 1; l < depth; l++) {
                 final int layer = l;
                 b.add(row(method, l, metric, rs, r -> r.probe("sgd", layer)));
             }
-            ResultsTable.Row top = ResultsTable.Row.forLayer(method, 6, metric,
+            ResultsTable.Row top = ResultsTable.Row.forLayer(method, depth, metric,
                     Statistics.summarize(rs.stream().mapToDouble(r -> 100 * (top5 ? r.networkTestTop5() : r.networkTestTop1())).toArray()))
                     .withEpochs(rs.stream().mapToDouble(LayerwiseRun::networkBestEpoch).average().orElse(Double.NaN));
             if (top5) {
                 top = top.withTop1(Statistics.summarize(rs.stream().mapToDouble(r -> 100 * r.networkTestTop1()).toArray()));
             }
-            if (!method.equals("vae")) { // the VAE has no classifier of its own
+            if (rs.stream().allMatch(r -> Double.isFinite(r.networkTestTop1()))) { // the VAE has no classifier of its own
                 b.add(top);
             }
-            for (int l = 1; l <= ProbeTraining.LAYERS; l++) {
+            for (int l = 1; l < depth; l++) {
                 final int layer = l;
                 b.add(row(method + "-shc", l, metric, rs, r -> r.probe("shc", layer)));
             }

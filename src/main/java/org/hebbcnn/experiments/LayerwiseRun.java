@@ -12,7 +12,7 @@ import org.hebbcnn.training.ProbeTraining;
  *
  * @param networkBestEpoch      the network's selected epoch (best validation accuracy, 1-based)
  * @param networkValidation     its validation top-1 in [0,1]
- * @param networkTestTop1       test top-1 of the network's own classifier (layer 6) at that epoch
+ * @param networkTestTop1       test top-1 of the network's own classifier (its last layer) at that epoch
  * @param networkTestTop5       test top-5 (NaN below 5 classes)
  * @param networkSecondsPerEpoch mean wall time of a network epoch (training + validation)
  * @param probeSecondsPerEpoch  mean wall time of a probe epoch (ten probes + validation and test scoring)

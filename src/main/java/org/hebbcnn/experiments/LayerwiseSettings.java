@@ -17,6 +17,7 @@ import org.hebbcnn.util.InputError;
 public record LayerwiseSettings(String dataset, List<String> methods, int seeds, boolean quick, int epochs,
         int probeEpochs, int trainImages, int validationImages, int batchSize) {
     public static final List<String> DATASETS = List.of("mnist", "cifar10", "cifar100");
+    /** The paper's methods, the default of {@code --methods}; any of {@link Method#names()} may be named. */
     public static final List<String> METHODS = List.of("bp", "hpca", "hwta", "vae");
     public static final int PAPER_EPOCHS = 20;
     public static final int BATCH = 64;
@@ -35,11 +36,7 @@ public record LayerwiseSettings(String dataset, List<String> methods, int seeds,
         if (methods.isEmpty()) {
             throw new InputError("--methods: give at least one of " + String.join(",", METHODS));
         }
-        for (String m : methods) {
-            if (!METHODS.contains(m)) {
-                throw new InputError("--methods: unknown method '" + m + "' (known: " + String.join(",", METHODS) + ")");
-            }
-        }
+        methods.forEach(Method::of); // refuses unknown ones
         positive("--seeds", seeds);
         positive("--epochs", epochs);
         positive("--probe-epochs", probeEpochs);

@@ -23,11 +23,19 @@ public final class RetrainExperiment {
     /** Method label (the paper's), configuration, and the rule of its Hebbian layers. */
     public record Variant(String method, String config, String rule, String paperConfig) {}
 
-    public static final List<Variant> VARIANTS = List.of(
-            new Variant("BP", "BBBB|BG", "hpca", "BBBBBG"),
-            new Variant("SHC", "BBBBBH", "hpca", "BBBBBH"),
-            new Variant("HPCA+SHC", "BBBBHH", "hpca", "BBBBHH"),
-            new Variant("HWTA+SHC", "BBBBHH", "hwta", "BBBBHH"));
+    /**
+     * The paper's four variants for a network of {@code depth} layers: the top two layers retrained by
+     * backprop, the classifier by SHC, and the top two by HPCA or HWTA + SHC, all on the backprop base
+     * (for the six-layer network: BBBB|BG, BBBBBH, BBBBHH, BBBBHH).
+     */
+    public static List<Variant> variants(int depth) {
+        String below = "B".repeat(depth - 2);
+        return List.of(
+                new Variant("BP", below + "|BG", "hpca", below + "BG"),
+                new Variant("SHC", below + "BH", "hpca", below + "BH"),
+                new Variant("HPCA+SHC", below + "HH", "hpca", below + "HH"),
+                new Variant("HWTA+SHC", below + "HH", "hwta", below + "HH"));
+    }
 
     private final Workspace workspace;
     private final Path out;
@@ -42,10 +50,10 @@ public final class RetrainExperiment {
         Map<Variant, List<HybridRun>> done = new LinkedHashMap<>();
         ResultsTable table = null;
         for (int seed = 0; seed < workspace.settings().seeds(); seed++) {
-            for (Variant v : VARIANTS) {
+            for (Variant v : variants(workspace.spec().depth())) {
                 Path dir = out.resolve("runs").resolve(v.method().toLowerCase(Locale.ROOT)).resolve("seed-" + seed);
                 done.computeIfAbsent(v, k -> new ArrayList<>())
-                        .add(workspace.hybrid(HybridConfig.parse(v.config()), v.rule(), seed, dir));
+                        .add(workspace.hybrid(workspace.hybridConfig(v.config()), v.rule(), seed, dir));
                 table = table(done);
                 table.write(out);
             }
@@ -57,8 +65,9 @@ public final class RetrainExperiment {
         LayerwiseSettings s = workspace.settings();
         ResultsTable.Builder b = ResultsTable.builder("retrain", s.dataset()).quick(s.quick()).seeds(s.seeds());
         b.note(s.describe());
-        b.note("Top layers retrained on the frozen layers of the backprop base. BP: layers 5-6 retrained by backprop "
-                + "(BBBB|BG; the paper's BP row is its base network, shown beside it). Epochs: epoch of best validation "
+        b.paperNetwork(workspace.spec().equals(org.hebbcnn.architecture.NetworkSpec.tryout()), workspace.spec().name());
+        b.note("Top layers retrained on the frozen layers of the backprop base. BP: the top two layers retrained by backprop "
+                + "(BBBB|BG for the paper's network; the paper's BP row is its base network, shown beside it). Epochs: epoch of best validation "
                 + "accuracy (1-based) of the retrained layers.");
         for (Map.Entry<Variant, List<HybridRun>> e : runs.entrySet()) {
             Variant v = e.getKey();

@@ -11,10 +11,11 @@ import org.hebbcnn.training.CheckpointedTraining.Outcome;
  *
  * @param method bp, hpca, hwta, vae, or a stage's kind
  * @param layers the network's layers first..last from the input of layer first (eval mode)
- * @param scores images to the scores of layer 6 (null for the VAE, which has no classifier)
+ * @param scores images to the classifier's scores (null for the VAE, which has no classifier)
  * @param outcome its training: selected epoch, validation history, time per epoch
+ * @param probedLayers the layers under the classifier, which probes read
  */
-public record TrainedNetwork(String method, Layers layers, Scorer scores, Outcome outcome) {
+public record TrainedNetwork(String method, Layers layers, Scorer scores, Outcome outcome, int probedLayers) {
 
     /** Layers first..last of a frozen network, from the input of layer first. */
     @FunctionalInterface
@@ -34,8 +35,8 @@ public record TrainedNetwork(String method, Layers layers, Scorer scores, Outcom
         return out.get(out.size() - 1);
     }
 
-    /** The batch-norm outputs of layers 1-5 for images (what probes read). */
+    /** The outputs of every layer under the classifier for images (what probes read). */
     public NDList features(NDArray images) {
-        return layers.forward(images, 1, 5);
+        return layers.forward(images, 1, probedLayers);
     }
 }

@@ -21,6 +21,12 @@ import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.data.Splits;
 import org.hebbcnn.data.ZcaWhitening;
+import org.hebbcnn.architecture.NetworkPlan;
+import org.hebbcnn.architecture.NetworkSpec;
+import org.hebbcnn.config.ExperimentConfig;
+import org.hebbcnn.config.RunRecord;
+import org.hebbcnn.network.LayerRules;
+import org.hebbcnn.training.Provenance;
 import org.hebbcnn.network.BackpropNetwork;
 import org.hebbcnn.network.HebbianNetwork;
 import org.hebbcnn.network.HybridConfig;
@@ -71,6 +77,8 @@ public final class Workspace {
 
     private final LayerwiseSettings settings;
     private final Hyperparameters hyper;
+    private final NetworkSpec spec;
+    private final String identity;
     private final Path dataDir;
     private final Path basesDir;
     private final Path stagesDir;
@@ -87,8 +95,19 @@ public final class Workspace {
 
     public Workspace(LayerwiseSettings settings, Hyperparameters hyper, Path dataDir, Path basesDir, Path stagesDir,
             Consumer<String> log) {
-        this.settings = settings;
-        this.hyper = hyper;
+        this(ExperimentConfig.of(settings, hyper, NetworkSpec.tryout()), dataDir, basesDir, stagesDir, log);
+    }
+
+    /** The workspace of a configuration: its profile, hyperparameters, network and identity. */
+    public Workspace(ExperimentConfig config, Path basesDir, Path stagesDir, Consumer<String> log) {
+        this(config, config.dataDirectory(), basesDir, stagesDir, log);
+    }
+
+    private Workspace(ExperimentConfig config, Path dataDir, Path basesDir, Path stagesDir, Consumer<String> log) {
+        this.settings = config.settings();
+        this.hyper = config.hyperparameters();
+        this.spec = config.networkSpec();
+        this.identity = config.identity();
         this.dataDir = dataDir;
         this.basesDir = basesDir;
         this.stagesDir = stagesDir;
@@ -103,9 +122,20 @@ public final class Workspace {
         return hyper;
     }
 
-    /** What makes runs interchangeable: the profile and the hyperparameters (see {@link OutputFolder}). */
+    /** What makes runs interchangeable: the hash of the resolved configuration ({@link ExperimentConfig#identity}). */
     public String identity() {
-        return settings.identity() + hyper.identitySuffix();
+        return identity;
+    }
+
+    /** The network every base and stage of this workspace is built from. */
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    /** The spec resolved for the images and classes of {@code s}. */
+    public NetworkPlan plan(Splits s) {
+        ImageSet t = s.train();
+        return spec.plan(new long[] {t.channels(), t.height(), t.width()}, s.numClasses());
     }
 
     public Consumer<String> log() {
@@ -122,12 +152,13 @@ public final class Workspace {
     }
 
     /**
-     * The input preprocessing of a network whose first layer is trained by {@code method}: ZCA
-     * whitening for HWTA (reference notes), else per-channel standardisation; both fitted on the
-     * whole training split.
+     * The input preprocessing of a network of {@code method}: ZCA whitening where its kind wants it
+     * (a winner-take-all first layer, as the reference whitens HWTA's input), else per-channel
+     * standardisation; both fitted on the whole training split.
      */
     public Normalization normalization(String method, Splits splits) {
-        return method.equals("hwta") ? ZcaWhitening.fitOrLoad(splits, hyper.zcaEpsilon())
+        Method m = Method.of(method);
+        return m.kind().wantsWhitenedInput(plan(splits), m, this) ? ZcaWhitening.fitOrLoad(splits, hyper.zcaEpsilon())
                 : ChannelNormalization.fit(splits.train());
     }
 
@@ -139,7 +170,7 @@ public final class Workspace {
         return first(s.validation(), settings.validationImages());
     }
 
-    private static ImageSet first(ImageSet set, int n) {
+    static ImageSet first(ImageSet set, int n) {
         if (n == 0 || n >= set.size()) {
             return set;
         }
@@ -162,92 +193,47 @@ public final class Workspace {
      */
     public TrainedNetwork base(String method, int seed, NDManager m, Normalization norm) {
         Splits s = splits(seed);
+        Method kind = Method.of(method);
         Path dir = baseDir(method, seed).resolve("network");
-        int classes = s.numClasses();
-        return switch (method) {
-            case "bp" -> {
-                BackpropNetwork bp = backprop(m, classes, seed);
-                bp.setWeightDecay(baselineWeightDecay());
-                BackpropNetworkTraining model = new BackpropNetworkTraining(m, bp, train(s), validation(s), norm,
-                        settings.batchSize(), hyper.schedule(), seed, settings.epochs(), 1, "bp");
-                Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
-                model.load(o.bestCheckpoint().resolve("model"));
-                yield new TrainedNetwork(method, (x, a, b) -> bp.forward(x, a, b, false), bp::scores, o);
-            }
-            case "hpca", "hwta" -> {
-                HebbianNetwork hebb = new HebbianNetwork(m, classes, rule(method), seed);
-                HebbianNetworkTraining model = new HebbianNetworkTraining(m, hebb, train(s), validation(s), norm,
-                        settings.batchSize(), (float) hyper.hebbianLr(), seed, settings.epochs(), method);
-                Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
-                model.load(o.bestCheckpoint().resolve("model"));
-                yield new TrainedNetwork(method, hebb::forward, x -> hebb.forward(x).get(5), o);
-            }
-            case "vae" -> {
-                Vae vae = new Vae(m, seed);
-                vae.setLearningRate((float) hyper.vaeLr());
-                vae.setMomentum((float) hyper.vaeMomentum());
-                vae.setKlWeight((float) hyper.klWeight());
-                VaeTraining model = new VaeTraining(m, vae, train(s), validation(s), norm, settings.batchSize(), seed,
-                        settings.epochs(), "vae");
-                Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
-                model.load(o.bestCheckpoint().resolve("model"));
-                writeReconstructions(vae, baseDir(method, seed).resolve(RECONSTRUCTIONS_PNG), m, norm, s);
-                yield new TrainedNetwork(method, (x, a, b) -> {
-                    if (a != 1) {
-                        throw new IllegalArgumentException("the VAE's encoder runs from the images only");
-                    }
-                    NDList f = vae.features(x);
-                    return new NDList(f.subList(0, Math.min(b, 5)));
-                }, null, o);
-            }
-            default -> throw new IllegalArgumentException("no base network for method '" + method + "'");
-        };
+        provenance(dir, kind.kind(), method, kind.rule(), 1, null, seed, s, norm);
+        return kind.kind().base(this, kind, plan(s), s, seed, m, norm, dir);
+    }
+
+    /** Writes what makes the network in {@code dir} ({@link Provenance}), before it is trained or loaded. */
+    private void provenance(Path dir, NetworkKind kind, String method, String rule, int first, String hybrid, int seed,
+            Splits s, Normalization norm) {
+        List<String> rules = kind == NetworkKind.HEBBIAN
+                ? spec.layers().stream().map(l -> LayerRules.name(l, rule)).toList() : List.of();
+        String kindName = kind == NetworkKind.HEBBIAN ? "hebbian" : kind == NetworkKind.VAE ? "vae" : "backprop";
+        try {
+            new Provenance(identity, spec.canonical(), kindName, method, rules, first, hybrid, seed, s.dataSeed(),
+                    settings.dataset(), norm instanceof ZcaWhitening ? "zca" : "channel", RunRecord.currentCommit())
+                    .write(dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
      * Stage {@code i} (not the first) of a hybrid: a fresh network of the stage's kind trained from
-     * the stage's first layer up to layer 6 on {@code below} (images to the output of the frozen
-     * stages under it), trained now unless an earlier run did, loaded at its selected epoch. Hebbian
-     * stages learn by {@code rule}; backprop stages retraining one or two layers use L2 5e-4, more
-     * the baseline's (reference notes).
+     * the stage's first layer up to the classifier on {@code below} (images to the output of the
+     * frozen stages under it), trained now unless an earlier run did, loaded at its selected epoch.
+     * Hebbian stages learn by {@code rule}.
      */
     public TrainedNetwork stage(HybridConfig config, int i, String rule, int seed, NDManager m, Normalization norm,
             UnaryOperator<NDArray> below) {
         Splits s = splits(seed);
         Stage st = config.stages().get(i);
         Path dir = stageDir(config, i, rule, seed);
-        String name = dir.getFileName().toString();
-        int classes = s.numClasses();
-        String label = name + " (layers " + st.first() + "-6)";
-        if (st.hebbian()) {
-            HebbianNetwork hebb = new HebbianNetwork(m, classes, rule(rule), seed);
-            HebbianNetworkTraining model = new HebbianNetworkTraining(m, hebb, train(s), validation(s), norm,
-                    settings.batchSize(), (float) hyper.hebbianLr(), seed, settings.epochs(), label).from(st.first(), below);
-            Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
-            model.load(o.bestCheckpoint().resolve("model"));
-            return new TrainedNetwork(rule, hebb::forward, model::scores, o);
-        }
-        BackpropNetwork bp = backprop(m, classes, seed);
-        bp.setWeightDecay(st.trainedLayers() <= 2 ? (float) hyper.topWeightDecay() : baselineWeightDecay());
-        BackpropNetworkTraining model = new BackpropNetworkTraining(m, bp, train(s), validation(s), norm,
-                settings.batchSize(), hyper.schedule(), seed, settings.epochs(), 1, label)
-                .from(st.first(), below);
-        Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, log);
-        model.load(o.bestCheckpoint().resolve("model"));
-        return new TrainedNetwork("bp", (x, a, b) -> bp.forward(x, a, b, false), model::scores, o);
+        String label = dir.getFileName() + " (layers " + st.first() + "-" + st.depth() + ")";
+        NetworkKind kind = st.hebbian() ? NetworkKind.HEBBIAN : NetworkKind.BACKPROP;
+        provenance(dir, kind, st.hebbian() ? rule : "bp", rule, st.first(), config.text(), seed, s, norm);
+        return kind.stage(this, st, rule, plan(s), s, seed, m, norm, below, dir, label);
     }
 
-    /** A fresh backprop network with this workspace's momentum and dropout (weight decay set by the caller). */
-    private BackpropNetwork backprop(NDManager m, int classes, int seed) {
-        BackpropNetwork bp = new BackpropNetwork(m, classes, seed);
-        bp.setMomentum((float) hyper.momentum());
-        bp.setDropout((float) hyper.dropout());
-        return bp;
-    }
-
-    /** The Hebbian rule of layers 1-5 by name; HWTA with this workspace's k. */
-    private Supplier<PlasticityRule> rule(String name) {
-        return name.equals("hwta") ? () -> new Hwta(hyper.hwtaK()) : Rules.byName(name);
+    /** The hybrid configuration {@code text} for this workspace's network. */
+    public HybridConfig hybridConfig(String text) {
+        return HybridConfig.parse(text, spec.depth());
     }
 
     /** Where stage {@code i} of a hybrid keeps its checkpoints (shared by configs that start alike). */
@@ -303,7 +289,7 @@ public final class Workspace {
     }
 
     /**
-     * The base network of {@code method} with an SGD and an SHC probe on each of its layers 1-5
+     * The base network of {@code method} with an SGD and an SHC probe on each of its layers under the classifier
      * (the layer-wise and classifiers tables), trained now unless an earlier run did.
      */
     public LayerwiseRun probeRun(String method, int seed) throws IOException {
@@ -331,14 +317,17 @@ public final class Workspace {
                 log.accept(String.format(Locale.ROOT, "%s seed %d: network epoch %d selected (validation %.2f%%), test %.2f%%",
                         method, seed, o.state().bestEpoch(), 100 * o.state().bestValidation(), 100 * testAcc[0]));
             }
-            ProbeTraining probes = new ProbeTraining(m, net::features, classes, train(s), validation(s), s.test(), norm,
+            NetworkPlan plan = plan(s);
+            long[] features = java.util.stream.IntStream.rangeClosed(1, net.probedLayers()).mapToLong(plan::features)
+                    .toArray();
+            ProbeTraining probes = new ProbeTraining(m, net::features, features, classes, train(s), validation(s), s.test(), norm,
                     settings.batchSize(), hyper.schedule(), (float) hyper.shcProbeLr(), seed, settings.probeEpochs(),
                     method + " probes");
             probes.configureSgd((float) hyper.probeWeightDecay(), (float) hyper.momentum(), (float) hyper.dropout());
             Outcome probed = CheckpointedTraining.run(dir.resolve("probes"), settings.probeEpochs(), probes, log);
             List<ProbeTraining.Result> results = new ArrayList<>();
             for (String kind : ProbeTraining.KINDS) {
-                for (int l = 1; l <= ProbeTraining.LAYERS; l++) {
+                for (int l = 1; l <= probes.layers(); l++) {
                     results.add(probes.result(kind, l, 1));
                 }
             }
@@ -347,15 +336,6 @@ public final class Workspace {
         }
         run.write(dir);
         return run;
-    }
-
-    /** The VAE's reconstructions of the first 8 test images under them: {@code reconstructions.png}. */
-    private void writeReconstructions(Vae vae, Path png, NDManager m, Normalization norm, Splits s) {
-        for (Batch b : BatchIterator.of(first(s.test(), 8), norm, BatchOptions.evaluation(8), 0, m)) {
-            try (b) {
-                ReconstructionGrid.write(b.images(), vae.reconstruct(b.images()), png);
-            }
-        }
     }
 
     /** Mean wall time of an epoch (training and validation). */

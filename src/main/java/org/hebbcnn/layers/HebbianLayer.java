@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import org.hebbcnn.architecture.LayerPlan;
+import org.hebbcnn.architecture.LayerSpec;
 import org.hebbcnn.rules.OutputFunction;
 import org.hebbcnn.rules.PlasticityRule;
 import org.hebbcnn.rules.RuleInput;
@@ -15,9 +17,12 @@ import org.hebbcnn.util.UniformInit;
 import org.hebbcnn.util.Npy;
 
 /**
- * A convolution trained by a local plasticity rule: no bias, stride 1, no padding (the paper's
- * network). A fully connected layer is the same thing with a kernel that covers the whole input
- * map ({@link #fullyConnected}); it then runs as matrix products.
+ * A convolution trained by a local plasticity rule: no bias, stride 1. A fully connected layer is
+ * the same thing with a kernel that covers the whole input map ({@link #fullyConnected}); it then
+ * runs as matrix products. A layer built from a {@link LayerPlan} pads its input as the spec says
+ * (the rule then learns from the padded patches) and passes on the spec's activation of the rule's
+ * signal: the pre-activation s, or its projection s / ||w|| for rules whose output is projected
+ * (HWTA); {@code relu} of either is exactly the rule's default output.
  *
  * <p>Training computes the pre-activation once and shares it between the output and the update.
  * Temporaries live in a sub-manager closed at the end of each call, so native memory is freed
@@ -28,6 +33,8 @@ public final class HebbianLayer implements AutoCloseable {
     private final PlasticityRule rule;
     private final OutputFunction output;
     private final Shape kernelShape;
+    /** Null for a layer built from a kernel shape: no padding, the output function alone. */
+    private final LayerSpec spec;
     private NDArray weights;
 
     /**
@@ -36,6 +43,16 @@ public final class HebbianLayer implements AutoCloseable {
      * @param seed weights start uniform in +-1/sqrt(fan_in), drawn from this seed
      */
     public HebbianLayer(NDManager parent, Shape kernelShape, PlasticityRule rule, OutputFunction output, long seed) {
+        this(parent, kernelShape, null, rule, output, seed);
+    }
+
+    /** The layer of a network spec: its kernel, padding and activation from the plan. */
+    public HebbianLayer(NDManager parent, LayerPlan plan, PlasticityRule rule, long seed) {
+        this(parent, new Shape(plan.kernel()), plan.spec(), rule, null, seed);
+    }
+
+    private HebbianLayer(NDManager parent, Shape kernelShape, LayerSpec spec, PlasticityRule rule, OutputFunction output,
+            long seed) {
         if (kernelShape.dimension() != 4) {
             throw new IllegalArgumentException("kernel shape must be [O, C, kh, kw], got " + kernelShape);
         }
@@ -43,6 +60,7 @@ public final class HebbianLayer implements AutoCloseable {
         this.rule = rule;
         this.output = output == null ? rule.defaultOutput() : output;
         this.kernelShape = kernelShape;
+        this.spec = spec;
         this.weights = manager.create(initialWeights(kernelShape, seed), kernelShape);
     }
 
@@ -81,7 +99,8 @@ public final class HebbianLayer implements AutoCloseable {
         NDManager caller = x.getManager();
         try (NDManager scope = caller.newSubManager()) {
             attach(scope, x, teacher);
-            NDArray dw = rule.weightChange(new RuleInput(x, weights, PatchOps.conv(x, weights), teacher));
+            NDArray xp = padded(x);
+            NDArray dw = rule.weightChange(new RuleInput(xp, weights, PatchOps.conv(xp, weights), teacher));
             dw.attach(caller);
             return dw;
         }
@@ -92,14 +111,29 @@ public final class HebbianLayer implements AutoCloseable {
         NDManager caller = x.getManager();
         try (NDManager scope = caller.newSubManager()) {
             attach(scope, x, teacher);
-            NDArray s = PatchOps.conv(x, weights);
-            NDArray out = output.apply(s, weights);
+            NDArray xp = padded(x);
+            NDArray s = PatchOps.conv(xp, weights);
+            NDArray out = output(s);
             if (learn) {
-                rule.apply(new RuleInput(x, weights, s, teacher), lr);
+                rule.apply(new RuleInput(xp, weights, s, teacher), lr);
             }
             out.attach(caller);
             return out;
         }
+    }
+
+    private NDArray padded(NDArray x) {
+        return spec == null ? x : LayerOps.pad(x, spec);
+    }
+
+    /** What the layer passes on: the output function, or the spec's activation of the rule's signal. */
+    private NDArray output(NDArray s) {
+        if (spec == null) {
+            return output.apply(s, weights);
+        }
+        boolean projected = output == OutputFunction.RELU_NORMALIZED || output == OutputFunction.NORMALIZED;
+        NDArray signal = projected ? OutputFunction.NORMALIZED.apply(s, weights) : s;
+        return spec.activation().equals("none") && signal == s ? s.duplicate() : LayerOps.activate(signal, spec);
     }
 
     private void attach(NDManager scope, NDArray x, NDArray teacher) {
@@ -112,15 +146,18 @@ public final class HebbianLayer implements AutoCloseable {
 
     private void checkInput(NDArray x) {
         Shape s = x.getShape();
-        if (s.dimension() != 4 || s.get(1) != kernelShape.get(1) || s.get(2) < kernelShape.get(2)
-                || s.get(3) < kernelShape.get(3)) {
+        int pad = spec == null ? 0 : 2 * spec.padding();
+        if (s.dimension() != 4 || s.get(1) != kernelShape.get(1) || s.get(2) + pad < kernelShape.get(2)
+                || s.get(3) + pad < kernelShape.get(3)) {
             throw new IllegalArgumentException("input " + s + " does not fit kernel " + kernelShape);
         }
     }
 
     /** The output shape [C, H, W] for inputs of shape [C, H, W]. */
     public Shape outputShape(Shape input) {
-        return new Shape(kernelShape.get(0), input.get(1) - kernelShape.get(2) + 1, input.get(2) - kernelShape.get(3) + 1);
+        int pad = spec == null ? 0 : 2 * spec.padding();
+        return new Shape(kernelShape.get(0), input.get(1) + pad - kernelShape.get(2) + 1,
+                input.get(2) + pad - kernelShape.get(3) + 1);
     }
 
     public NDArray weights() {

@@ -123,6 +123,11 @@ public final class BackpropNetwork implements AutoCloseable {
         }
     }
 
+    /** Temporary bridge until networks of any spec land: the try-out plan only. */
+    public BackpropNetwork(NDManager parent, org.hebbcnn.architecture.NetworkPlan plan, long seed) {
+        this(parent, plan.classes(), seed);
+    }
+
     static long layerSeed(long seed, int layer) {
         return seed * 31 + layer; // as HebbianNetwork, so both twins start from the same kernels
     }

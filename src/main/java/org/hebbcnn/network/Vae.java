@@ -144,6 +144,11 @@ public final class Vae implements AutoCloseable {
         }
     }
 
+    /** Temporary bridge until networks of any spec land: the try-out plan only. */
+    public Vae(NDManager parent, org.hebbcnn.architecture.NetworkPlan plan, long seed) {
+        this(parent, seed);
+    }
+
     // =====================================================================================
     // forward and training
 

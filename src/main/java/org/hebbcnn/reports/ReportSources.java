@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.training.CheckpointedTraining;
+import org.hebbcnn.training.Provenance;
 import org.hebbcnn.training.CheckpointedTraining.State;
 import org.hebbcnn.util.InputError;
 
@@ -127,7 +128,7 @@ final class ReportSources {
         }
         List<String> parts = new ArrayList<>();
         root.relativize(dir).forEach(p -> parts.add(p.toString()));
-        boolean stage = parts.contains(Workspace.STAGES);
+        boolean stage = stage(dir, parts);
         String rootName = name(root);
         String group = parts.size() >= 3 ? rootName + "/" + parts.remove(0) : rootName;
         if (parts.size() > 1 && parts.get(parts.size() - 1).equals("network")) {
@@ -135,6 +136,22 @@ final class ReportSources {
         }
         String label = parts.isEmpty() ? "network" : String.join("/", parts);
         out.add(new NetworkRun(dir, group, label, state, best, stage));
+    }
+
+    /**
+     * Whether the network is a hybrid stage (its layer 1 untrained): from its {@link Provenance};
+     * folders written before provenance existed are known by their {@code stages} folder.
+     */
+    private static boolean stage(Path dir, List<String> parts) {
+        try {
+            Optional<Provenance> p = Provenance.read(dir);
+            if (p.isPresent()) {
+                return !p.get().trainedLayerOne();
+            }
+        } catch (IOException e) {
+            // an unreadable provenance: fall back to the folder's place
+        }
+        return parts.contains(Workspace.STAGES);
     }
 
     private static String label(Path root, Path file) {

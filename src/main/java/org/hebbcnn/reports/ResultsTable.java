@@ -194,6 +194,7 @@ public record ResultsTable(String experiment, String dataset, boolean quick, int
 
     /** Collects rows and fills in the paper's figures. */
     public static final class Builder {
+        private boolean paperNetwork = true;
         private final String experiment;
         private final String dataset;
         private boolean quick;
@@ -227,6 +228,18 @@ public record ResultsTable(String experiment, String dataset, boolean quick, int
             return this;
         }
 
+        /**
+         * Whether the runs used the paper's network: the paper's figures are shown beside rows only
+         * then (another network's layer 3 is not the paper's layer 3).
+         */
+        public Builder paperNetwork(boolean paper, String networkName) {
+            this.paperNetwork = paper;
+            if (!paper) {
+                note("Network '" + networkName + "' is not the paper's try-out network: no paper figures are shown.");
+            }
+            return this;
+        }
+
         /** The metric rows get by default: the paper's for this dataset, else top1. */
         public String defaultMetric() {
             return PaperTables.metric(dataset).orElse("top1");
@@ -248,7 +261,7 @@ public record ResultsTable(String experiment, String dataset, boolean quick, int
          */
         public Builder add(Row row) {
             Row r = row;
-            boolean sameMetric = PaperTables.metric(dataset).map(m -> m.equals(row.metric())).orElse(false);
+            boolean sameMetric = paperNetwork && PaperTables.metric(dataset).map(m -> m.equals(row.metric())).orElse(false);
             if (sameMetric && r.paper() == null) {
                 Optional<PaperTables.Value> p = PaperTables.lookup(experiment, dataset, r.method(), r.key());
                 if (p.isPresent()) {

@@ -40,6 +40,12 @@ public final class Hwta extends ActivityRule {
         return k;
     }
 
+    /** Winner-take-all: the reference whitens its input (ZCA). */
+    @Override
+    public boolean wantsWhitenedInput() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "hwta";

@@ -28,6 +28,14 @@ public interface PlasticityRule {
         return OutputFunction.RELU;
     }
 
+    /**
+     * Whether a first layer learning by this rule wants ZCA-whitened images: the winner-take-all
+     * rules do (the reference whitens HWTA's input), the others take per-channel standardisation.
+     */
+    default boolean wantsWhitenedInput() {
+        return false;
+    }
+
     /** Whether {@link RuleInput#teacher()} must be given during training. */
     default boolean needsTeacher() {
         return false;

@@ -1,27 +1,98 @@
 package org.hebbcnn.rules;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.hebbcnn.util.InputError;
 
-/** Rules by name, for the command line and configuration files. */
+/**
+ * Rules by name, with their settings, for the command line and the network spec (a layer's
+ * {@code rule} and settings such as {@code k}). {@code lr} is every rule's setting: the layer's
+ * learning rate, applied by the network, not the rule.
+ */
 public final class Rules {
     public static final List<String> NAMES = List.of("hpca", "sanger", "hwta", "som", "shc", "hebb", "instar", "oja");
+    /** Settings each rule takes beside {@code lr}. */
+    private static final Map<String, Set<String>> SETTINGS = Map.of("hwta", Set.of("k"), "som", Set.of("rows", "cols"));
 
     private Rules() {}
 
+    /** Whether {@code name} is a rule. */
+    public static boolean isRule(String name) {
+        return NAMES.contains(name.toLowerCase(Locale.ROOT));
+    }
+
     /** A factory for the named rule with the paper's (or the rule's default) settings. */
     public static Supplier<PlasticityRule> byName(String name) {
-        switch (name.toLowerCase(java.util.Locale.ROOT)) {
-            case "hpca": return Hpca::new;
-            case "sanger": return () -> new Hpca(Activation.LINEAR);
-            case "hwta": return Hwta::new;
-            case "som": return () -> new Som(8, 12);
-            case "shc": return Shc::new;
-            case "hebb": return PlainHebb::new;
-            case "instar": return Instar::new;
-            case "oja": return Oja::new;
-            default: throw new InputError("unknown rule '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+        check(name);
+        return () -> create(name, Map.of(), 96);
+    }
+
+    /**
+     * The named rule for a layer of {@code width} neurons with {@code settings} (those it does not
+     * take are refused, naming the key): {@code hwta} k (winners per position, default 1), {@code som}
+     * rows and cols (the map; default the squarest factorisation of the width, 8 x 12 for 96).
+     */
+    public static PlasticityRule create(String name, Map<String, ?> settings, int width) {
+        String n = check(name);
+        Set<String> own = SETTINGS.getOrDefault(n, Set.of());
+        for (String key : settings.keySet()) {
+            if (!key.equals("lr") && !own.contains(key)) {
+                Set<String> known = new TreeSet<>(own);
+                known.add("lr");
+                throw new InputError("'" + key + "' is not a setting of rule " + n + " (its settings: "
+                        + String.join(", ", known) + ")");
+            }
         }
+        switch (n) {
+            case "hpca": return new Hpca();
+            case "sanger": return new Hpca(Activation.LINEAR);
+            case "hwta": return new Hwta(positive(settings, "k", 1));
+            case "som": {
+                int rows = positive(settings, "rows", squarestFactor(width));
+                int cols = positive(settings, "cols", width / rows);
+                if (rows * cols != width) {
+                    throw new InputError("som: a " + rows + " x " + cols + " map does not hold the layer's " + width + " neurons");
+                }
+                return new Som(rows, cols);
+            }
+            case "shc": return new Shc();
+            case "hebb": return new PlainHebb();
+            case "instar": return new Instar();
+            case "oja": return new Oja();
+            default: throw new IllegalStateException(n);
+        }
+    }
+
+    private static String check(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (!NAMES.contains(n)) {
+            throw new InputError("unknown rule '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+        }
+        return n;
+    }
+
+    private static int positive(Map<String, ?> settings, String key, int fallback) {
+        Object v = settings.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Integer i) || i < 1) {
+            throw new InputError("'" + key + "' must be a positive integer, got " + v);
+        }
+        return i;
+    }
+
+    /** The largest factor of n not above its square root. */
+    static int squarestFactor(int n) {
+        for (int r = (int) Math.sqrt(n); r > 1; r--) {
+            if (n % r == 0) {
+                return r;
+            }
+        }
+        return 1;
     }
 }

@@ -36,6 +36,12 @@ public final class Som extends ActivityRule {
         this.sigma = sigmaStart;
     }
 
+    /** Winner-take-all: the reference whitens its input (ZCA). */
+    @Override
+    public boolean wantsWhitenedInput() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "som";

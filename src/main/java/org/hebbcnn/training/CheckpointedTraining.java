@@ -163,6 +163,10 @@ public final class CheckpointedTraining {
         Files.createDirectories(tmp.resolve("model"));
         model.save(tmp.resolve("model"));
         JSON.writeValue(tmp.resolve("state.json").toFile(), state);
+        Path provenance = dir.resolve(Provenance.FILE);
+        if (Files.isRegularFile(provenance)) { // every checkpoint carries what made it
+            Files.copy(provenance, tmp.resolve(Provenance.FILE));
+        }
         Files.move(tmp, dir.resolve(CHECKPOINT_PREFIX + state.epochsDone()), StandardCopyOption.ATOMIC_MOVE);
         // Keep only the newest checkpoint and the best one.
         try (Stream<Path> s = Files.list(dir)) {

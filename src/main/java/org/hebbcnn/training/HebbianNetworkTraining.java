@@ -83,7 +83,8 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
 
     /** The SHC's scores from the input of layer {@code first}. */
     private NDArray top(NDArray input) {
-        return network.forward(input, first, HebbianNetwork.LAYERS).get(HebbianNetwork.LAYERS - first);
+        int depth = network.depth();
+        return network.forward(input, first, depth).get(depth - first);
     }
 
     @Override
@@ -128,16 +129,16 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
     public Optional<String> nonFinite() {
         int layer = network.firstNonFiniteLayer();
         if (layer != 0) {
-            return Optional.of("layer " + layer + " (" + network.ruleName() + ")" + NOT_FINITE);
+            return Optional.of("layer " + layer + " (" + network.layer(layer).rule().name() + ")" + NOT_FINITE);
         }
         // A rule can blow up while staying finite (HPCA at too high a rate: rows of norm 1e6 within a
         // few batches, accuracy at chance). Sanger weights converge to unit rows, HWTA and SHC weights
         // to means of normalised inputs, so any weight this large means the run has diverged.
-        for (int l = 1; l <= HebbianNetwork.LAYERS; l++) {
+        for (int l = 1; l <= network.depth(); l++) {
             float max = network.layer(l).maxAbsWeight();
             if (!(max <= EXPLODED)) {
                 return Optional.of(String.format("layer %d (%s) has weights of magnitude %.3g (finite, but far beyond any fixed point of its rule)", l,
-                        l == HebbianNetwork.LAYERS ? "shc" : network.ruleName(), max));
+                        network.layer(l).rule().name(), max));
             }
         }
         return Optional.empty();

@@ -19,7 +19,6 @@ import org.hebbcnn.data.BatchOptions;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.layers.HebbianLayer;
-import org.hebbcnn.layers.TryOutShapes;
 import org.hebbcnn.rules.Shc;
 import org.hebbcnn.util.AtomicFiles;
 import org.hebbcnn.util.Progress;
@@ -37,11 +36,10 @@ import org.hebbcnn.util.Progress;
  */
 public final class ProbeTraining implements CheckpointedTraining.Model {
     public static final List<String> KINDS = List.of("sgd", "shc");
-    public static final int LAYERS = 5;
     private static final String HISTORY = "probe-history.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The frozen network: images [B,3,32,32] to the batch-norm outputs of layers 1-5. */
+    /** The frozen network: images to the outputs of every probed layer (maps or flat). */
     @FunctionalInterface
     public interface Features {
         NDList apply(NDArray images);
@@ -59,6 +57,8 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
 
     private final NDManager manager;
     private final Features features;
+    /** Probed layers 1..layers: every layer below the classifier. */
+    private final int layers;
     private final int classes;
     private final ImageSet train;
     private final ImageSet validation;
@@ -74,11 +74,16 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
     private final List<HebbianLayer> shc = new ArrayList<>();
     private List<EpochScores> history = new ArrayList<>();
 
-    public ProbeTraining(NDManager manager, Features features, int classes, ImageSet train, ImageSet validation,
+    /**
+     * @param layerFeatures flattened output size of each probed layer 1..n (see
+     *                      {@code NetworkPlan#features}); {@code features} must give n outputs
+     */
+    public ProbeTraining(NDManager manager, Features features, long[] layerFeatures, int classes, ImageSet train, ImageSet validation,
             ImageSet test, Normalization normalization, int batchSize, LearningRateSchedule schedule,
             float shcLearningRate, long seed, int epochs, String label) {
         this.manager = manager;
         this.features = features;
+        this.layers = layerFeatures.length;
         this.classes = classes;
         this.train = train;
         this.validation = validation;
@@ -90,8 +95,8 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         this.shuffleSeed = seed;
         this.epochs = epochs;
         this.label = label;
-        for (int l = 1; l <= LAYERS; l++) {
-            long f = TryOutShapes.features(l);
+        for (int l = 1; l <= layers; l++) {
+            long f = layerFeatures[l - 1];
             sgd.add(new LinearProbe(manager, f, classes, seed * 31 + l));
             shc.add(new HebbianLayer(manager, new Shape(classes, f, 1, 1), new Shc(), seed * 31 + 10 + l));
         }
@@ -106,13 +111,23 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         }
     }
 
+    /** The number of probed layers. */
+    public int layers() {
+        return layers;
+    }
+
     /** Position of a probe in the score arrays. */
-    public static int index(String kind, int layer) {
+    public int index(String kind, int layer) {
+        return index(kind, layer, layers);
+    }
+
+    /** Position of a probe in the score arrays of {@code layers} probed layers. */
+    public static int index(String kind, int layer, int layers) {
         int k = KINDS.indexOf(kind);
-        if (k < 0 || layer < 1 || layer > LAYERS) {
+        if (k < 0 || layer < 1 || layer > layers) {
             throw new IllegalArgumentException("no probe " + kind + " on layer " + layer);
         }
-        return k * LAYERS + layer - 1;
+        return k * layers + layer - 1;
     }
 
     @Override
@@ -124,13 +139,13 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         BatchIterator batches = BatchIterator.of(train, normalization, BatchOptions.training(batchSize, shuffleSeed),
                 epoch, manager);
         long seen = 0;
-        long[] correct = new long[LAYERS];
+        long[] correct = new long[layers];
         try (ProgressBar bar = Progress.bar(label + " epoch " + (epoch + 1) + "/" + epochs, batches.batchCount())) {
             for (Batch b : batches) {
                 try (b) {
                     NDList f = features.apply(b.images());
                     NDArray teacher = b.labels().oneHot(classes).toType(DataType.FLOAT32, false);
-                    for (int l = 0; l < LAYERS; l++) {
+                    for (int l = 0; l < layers; l++) {
                         NDArray x = flat(f.get(l));
                         sgd.get(l).trainStep(x, b.labels());
                         NDArray s = shc.get(l).train(x.reshape(x.getShape().get(0), -1, 1, 1), teacher, shcLearningRate);
@@ -159,21 +174,21 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         double[][] t = score(test);
         history.add(new EpochScores(history.size() + 1, v[0], v[1], t[0], t[1]));
         double sum = 0;
-        for (int l = 1; l <= LAYERS; l++) {
+        for (int l = 1; l <= layers; l++) {
             sum += v[0][index("sgd", l)];
         }
-        return sum / LAYERS;
+        return sum / layers;
     }
 
     /** Top-1 and top-5 accuracy (in [0,1]) of every probe on one set. */
     private double[][] score(ImageSet set) {
-        int n = KINDS.size() * LAYERS;
+        int n = KINDS.size() * layers;
         long[] top1 = new long[n];
         long[] top5 = new long[n];
         for (Batch b : BatchIterator.of(set, normalization, BatchOptions.evaluation(Evaluation.BATCH), 0, manager)) {
             try (b) {
                 NDList f = features.apply(b.images());
-                for (int l = 1; l <= LAYERS; l++) {
+                for (int l = 1; l <= layers; l++) {
                     NDArray x = flat(f.get(l - 1));
                     NDArray s1 = sgd.get(l - 1).scores(x);
                     NDArray s2 = shc.get(l - 1).forward(x.reshape(x.getShape().get(0), -1, 1, 1))
@@ -219,7 +234,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         if (history.isEmpty()) {
             throw new IllegalStateException("no probe epoch has been scored yet");
         }
-        int i = index(kind, layer);
+        int i = index(kind, layer, history.get(0).validationTop1().length / KINDS.size());
         EpochScores best = null;
         for (EpochScores e : history) {
             double v = selectionTopK == 5 ? e.validationTop5()[i] : e.validationTop1()[i];
@@ -238,7 +253,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
 
     @Override
     public void save(Path dir) {
-        for (int l = 1; l <= LAYERS; l++) {
+        for (int l = 1; l <= layers; l++) {
             sgd.get(l - 1).save(dir.resolve("sgd-layer" + l + ".npz"));
             shc.get(l - 1).saveWeights(dir.resolve("shc-layer" + l + ".npy"));
         }
@@ -251,7 +266,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
 
     @Override
     public void load(Path dir) {
-        for (int l = 1; l <= LAYERS; l++) {
+        for (int l = 1; l <= layers; l++) {
             sgd.get(l - 1).load(dir.resolve("sgd-layer" + l + ".npz"));
             shc.get(l - 1).loadWeights(dir.resolve("shc-layer" + l + ".npy"));
         }
@@ -264,7 +279,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
 
     @Override
     public Optional<String> nonFinite() {
-        for (int l = 1; l <= LAYERS; l++) {
+        for (int l = 1; l <= layers; l++) {
             if (!sgd.get(l - 1).parametersFinite()) {
                 return Optional.of("the SGD probe on layer " + l + HebbianNetworkTraining.NOT_FINITE);
             }

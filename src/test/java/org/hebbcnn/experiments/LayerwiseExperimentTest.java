@@ -57,6 +57,32 @@ class LayerwiseExperimentTest {
         return all;
     }
 
+    /** A custom three-layer network given as YAML: probe rows for every layer under its classifier, no paper column. */
+    @Test
+    void aCustomThreeLayerSpecGivesProbeRowsForEveryLayer() throws Exception {
+        Path out = tmp.resolve("custom3");
+        Path config = tmp.resolve("custom3.yaml");
+        Files.writeString(config, String.join("\n",
+                "network:",
+                "  name: small3",
+                "  layers:",
+                "    - {type: conv, width: 12, kernel: 5, padding: 2, paddingMode: reflect, pool: {type: max, size: 4, stride: 2, padding: 1}, norm: batch}",
+                "    - {type: conv, width: 16, kernel: 3, activation: triangle, power: 1.5, norm: batch-no-affine, normPosition: before, pool: {type: avg, size: 2}}",
+                "    - {type: classifier}",
+                ""));
+        Result r = cli(layerwise("mnist", mnist, "bp,hpca", 1, out, "--config", config.toString()));
+        assertEquals(0, r.code(), r.output());
+        JsonNode root = JSON.readTree(out.resolve(ResultsTable.RESULTS_JSON).toFile());
+        Set<String> keys = new HashSet<>();
+        for (JsonNode row : root.get("rows")) {
+            keys.add(row.get("method").asText() + "/" + row.get("layer").asInt());
+            assertTrue(row.get("paper").isNull(), "another network's rows have no paper figure: " + row);
+        }
+        assertEquals(Set.of("bp/1", "bp/2", "bp/3", "bp-shc/1", "bp-shc/2", "hpca/1", "hpca/2", "hpca/3", "hpca-shc/1",
+                "hpca-shc/2"), keys);
+        assertTrue(Files.readString(out.resolve("config.yaml")).contains("small3"), "config.yaml records the spec");
+    }
+
     @Test
     void cifar100RunsEveryMethodAndWritesTheDocumentedTable() throws Exception {
         Path out = tmp.resolve("c100");

@@ -343,7 +343,7 @@ class HebbianNetworkTest {
             assertEquals(1, second.loads);
             assertTrue(log.stream().anyMatch(s -> s.startsWith("resuming")), String.join("\n", log));
             assertEquals(epochs, b.state().epochsDone());
-            for (int l = 1; l <= HebbianNetwork.LAYERS; l++) {
+            for (int l = 1; l <= straight.depth(); l++) {
                 float[] expected = straight.layer(l).weights().toFloatArray();
                 assertArrayEquals(expected, resumed.layer(l).weights().toFloatArray(), "weights of layer " + l);
                 assertFalse(Arrays.equals(expected, untrained.layer(l).weights().toFloatArray()),
@@ -379,7 +379,7 @@ class HebbianNetworkTest {
             assertFalse(Arrays.equals(saved.layer(1).weights().toFloatArray(), loaded.layer(1).weights().toFloatArray()));
             saved.save(dir);
             loaded.load(dir);
-            for (int l = 1; l <= HebbianNetwork.LAYERS; l++) {
+            for (int l = 1; l <= saved.depth(); l++) {
                 assertArrayEquals(saved.layer(l).weights().toFloatArray(), loaded.layer(l).weights().toFloatArray(),
                         "weights of layer " + l);
             }

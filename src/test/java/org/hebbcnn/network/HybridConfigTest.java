@@ -18,18 +18,18 @@ class HybridConfigTest {
 
     @Test
     void stagesFollowTheRunsOfLettersWithGCountingAsBackprop() {
-        assertEquals(List.of(new Stage(1, 6, 'B')), HybridConfig.parse("BBBBBG").stages());
-        assertEquals(List.of(new Stage(1, 6, 'H')), HybridConfig.parse("HHHHHH").stages());
-        assertEquals(List.of(new Stage(1, 5, 'H'), new Stage(6, 6, 'B')), HybridConfig.parse("HHHHHG").stages());
-        assertEquals(List.of(new Stage(1, 1, 'B'), new Stage(2, 3, 'H'), new Stage(4, 6, 'B')),
+        assertEquals(List.of(new Stage(1, 6, 'B', 6)), HybridConfig.parse("BBBBBG").stages());
+        assertEquals(List.of(new Stage(1, 6, 'H', 6)), HybridConfig.parse("HHHHHH").stages());
+        assertEquals(List.of(new Stage(1, 5, 'H', 6), new Stage(6, 6, 'B', 6)), HybridConfig.parse("HHHHHG").stages());
+        assertEquals(List.of(new Stage(1, 1, 'B', 6), new Stage(2, 3, 'H', 6), new Stage(4, 6, 'B', 6)),
                 HybridConfig.parse("bhhbbg").stages());
-        assertEquals(List.of(new Stage(1, 5, 'B'), new Stage(6, 6, 'H')), HybridConfig.parse("BBBBBH").stages());
+        assertEquals(List.of(new Stage(1, 5, 'B', 6), new Stage(6, 6, 'H', 6)), HybridConfig.parse("BBBBBH").stages());
     }
 
     @Test
     void aBarForcesASplitWhereTheLettersDoNotChange() {
         HybridConfig c = HybridConfig.parse("BBBB|BG");
-        assertEquals(List.of(new Stage(1, 4, 'B'), new Stage(5, 6, 'B')), c.stages());
+        assertEquals(List.of(new Stage(1, 4, 'B', 6), new Stage(5, 6, 'B', 6)), c.stages());
         assertEquals("BBBBBG", c.letters());
         assertEquals("BBBB|BG", c.text());
         assertEquals(2, c.stages().get(1).trainedLayers());

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.Random;
 import org.hebbcnn.data.ChannelNormalization;
 import org.hebbcnn.data.ImageSet;
-import org.hebbcnn.layers.TryOutShapes;
+import org.hebbcnn.architecture.NetworkSpec;
 import org.hebbcnn.training.ProbeTraining.EpochScores;
 import org.hebbcnn.training.ProbeTraining.Result;
 import org.hebbcnn.util.Djl;
@@ -26,7 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.*;
 
 class ProbeTrainingTest {
-    static final int PROBES = ProbeTraining.KINDS.size() * ProbeTraining.LAYERS;
+    /** The try-out network's probed layers and their feature sizes. */
+    static final long[] FEATURES = java.util.stream.IntStream.rangeClosed(1, 5)
+            .mapToLong(NetworkSpec.tryout().plan(new long[] {3, 32, 32}, 10)::features).toArray();
+    static final int LAYERS = FEATURES.length;
+    static final int PROBES = ProbeTraining.KINDS.size() * LAYERS;
     static final double AMPLITUDE = 15;
     static final double NOISE = 60;
 
@@ -75,7 +79,7 @@ class ProbeTrainingTest {
         long[][] shapes = {{b, 96, 14, 14}, {b, 128, 12, 12}, {b, 192, 5, 5}, {b, 256, 3, 3}, {b, 4096}};
         NDList out = new NDList();
         for (int l = 1; l <= 5; l++) {
-            long f = TryOutShapes.features(l);
+            long f = FEATURES[l - 1];
             out.add(tiled.get(":, 0:" + f).reshape(shapes[l - 1]));
         }
         return out;
@@ -90,7 +94,7 @@ class ProbeTrainingTest {
     }
 
     private static ProbeTraining probes(NDManager m, Data d, int classes, int epochs) {
-        return new ProbeTraining(m, ProbeTrainingTest::fakeFeatures, classes, d.train(), d.validation(), d.test(),
+        return new ProbeTraining(m, ProbeTrainingTest::fakeFeatures, FEATURES, classes, d.train(), d.validation(), d.test(),
                 d.norm(), 8, LearningRateSchedule.baseline(), 1e-3f, 7, epochs, "probe test");
     }
 
@@ -104,7 +108,7 @@ class ProbeTrainingTest {
             assertEquals(3, probes.history().size());
             assertTrue(outcome.state().bestValidation() > 0.6, "mean SGD validation " + outcome.state().bestValidation());
             for (String kind : ProbeTraining.KINDS) {
-                for (int l = 1; l <= ProbeTraining.LAYERS; l++) {
+                for (int l = 1; l <= LAYERS; l++) {
                     Result r = probes.result(kind, l, 1);
                     System.out.printf("%s probe on layer %d: best epoch %d, validation %.2f, test %.2f%n", kind, l,
                             r.bestEpoch(), r.validation(), r.testTop1());
@@ -142,8 +146,8 @@ class ProbeTrainingTest {
      */
     @Test
     void selectionIsPerProbeByValidationEarliestOnTies() {
-        int shc3 = ProbeTraining.index("shc", 3);
-        int sgd5 = ProbeTraining.index("sgd", 5);
+        int shc3 = ProbeTraining.index("shc", 3, LAYERS);
+        int sgd5 = ProbeTraining.index("sgd", 5, LAYERS);
         assertEquals(7, shc3);
         assertEquals(4, sgd5);
         List<EpochScores> history = new ArrayList<>();
@@ -251,7 +255,7 @@ class ProbeTrainingTest {
             // the probes themselves: the last checkpoints hold identical parameters
             Path a = dir.resolve("a").resolve("ckpt-2").resolve("model");
             Path b = dir.resolve("b").resolve("ckpt-2").resolve("model");
-            for (int l = 1; l <= ProbeTraining.LAYERS; l++) {
+            for (int l = 1; l <= LAYERS; l++) {
                 Map<String, NpyArray> sgdA = NpzFile.read(a.resolve("sgd-layer" + l + ".npz"));
                 Map<String, NpyArray> sgdB = NpzFile.read(b.resolve("sgd-layer" + l + ".npz"));
                 assertEquals(sgdA.keySet(), sgdB.keySet());
@@ -282,12 +286,12 @@ class ProbeTrainingTest {
             }
             assertTrue(Double.isNaN(probes.result("shc", 2, 1).testTop5()));
             probes.save(dir);
-            ProbeTraining loaded = new ProbeTraining(m, ProbeTrainingTest::fakeFeatures, 4, d.train(), d.validation(),
+            ProbeTraining loaded = new ProbeTraining(m, ProbeTrainingTest::fakeFeatures, FEATURES, 4, d.train(), d.validation(),
                     d.test(), d.norm(), 8, LearningRateSchedule.baseline(), 1e-3f, 99, 1, "loaded");
             loaded.load(dir);
             assertSameHistory(probes.history(), loaded.history());
             for (String kind : ProbeTraining.KINDS) {
-                for (int l = 1; l <= ProbeTraining.LAYERS; l++) {
+                for (int l = 1; l <= LAYERS; l++) {
                     assertEquals(probes.result(kind, l, 1), loaded.result(kind, l, 1), kind + " probe on layer " + l);
                 }
             }
