@@ -25,12 +25,18 @@ import org.hebbcnn.util.InputError;
  */
 public final class NetworkSpec {
     /** The presets shipped as resources; {@code tryout} is the paper's network and the default. */
-    public static final List<String> PRESETS = List.of("tryout", "wide3");
+    public static final List<String> PRESETS = List.of("tryout", "wide3", "softhebb");
     public static final String DEFAULT = "tryout";
     public static final Set<String> ACTIVATIONS = Set.of("relu", "none", "triangle");
     public static final Set<String> NORMS = Set.of("none", "batch", "batch-no-affine", "modified");
+    /**
+     * The images' preprocessing: {@code auto} lets the network's kind choose (ZCA for a
+     * winner-take-all first layer, else per-channel standardisation); {@code none} is pixels in
+     * [0, 1] (SoftHebb's, whose first batch-norm standardises); {@code channel}; {@code zca}.
+     */
+    public static final List<String> INPUTS = List.of("auto", "none", "channel", "zca");
     /** Rule settings a layer may carry beside {@code rule}; which apply is the rule's to say. */
-    public static final Set<String> RULE_SETTINGS = Set.of("lr", "k", "rows", "cols");
+    public static final Set<String> RULE_SETTINGS = Set.of("lr", "k", "rows", "cols", "t");
     private static final Set<String> LAYER_KEYS = Set.of("type", "width", "kernel", "stride", "padding", "paddingMode",
             "activation", "power", "pool", "norm", "normPosition", "dropout", "rule");
     private static final Set<String> POOL_KEYS = Set.of("type", "size", "stride", "padding");
@@ -38,11 +44,13 @@ public final class NetworkSpec {
 
     private final String name;
     private final String description;
+    private final String input;
     private final List<LayerSpec> layers;
 
-    private NetworkSpec(String name, String description, List<LayerSpec> layers) {
+    private NetworkSpec(String name, String description, String input, List<LayerSpec> layers) {
         this.name = name;
         this.description = description;
+        this.input = input;
         this.layers = List.copyOf(layers);
     }
 
@@ -81,7 +89,7 @@ public final class NetworkSpec {
 
     /** Parses {@code {name?, description?, layers: [...]}}; {@code where} prefixes every message. */
     public static NetworkSpec parse(JsonNode node, String where, String defaultName) {
-        checkKeys(node, Set.of("name", "description", "layers"), where);
+        checkKeys(node, Set.of("name", "description", "input", "layers"), where);
         JsonNode list = node.get("layers");
         if (!(list instanceof ArrayNode arr) || arr.isEmpty()) {
             throw new InputError(where + ": 'layers' must be a non-empty list of layers");
@@ -95,7 +103,11 @@ public final class NetworkSpec {
         }
         String n = node.hasNonNull("name") ? node.get("name").asText() : defaultName;
         String d = node.hasNonNull("description") ? node.get("description").asText() : "";
-        return new NetworkSpec(n, d, layers);
+        String input = text(node, "input", "auto", where);
+        if (!INPUTS.contains(input)) {
+            throw new InputError(where + ": 'input' must be one of " + String.join(", ", INPUTS) + ", got '" + input + "'");
+        }
+        return new NetworkSpec(n, d, input, layers);
     }
 
     private static LayerSpec layer(JsonNode n, int number, int count, String where) {
@@ -292,6 +304,11 @@ public final class NetworkSpec {
         return layers;
     }
 
+    /** The images' preprocessing, one of {@link #INPUTS}. */
+    public String input() {
+        return input;
+    }
+
     /** The number of layers, classifier included. */
     public int depth() {
         return layers.size();
@@ -317,6 +334,7 @@ public final class NetworkSpec {
     public ObjectNode canonical() {
         ObjectNode root = YAML.createObjectNode();
         root.put("name", name);
+        root.put("input", input);
         ArrayNode arr = root.putArray("layers");
         for (LayerSpec l : layers) {
             ObjectNode o = arr.addObject();
@@ -360,7 +378,7 @@ public final class NetworkSpec {
     public NetworkSpec withLayer(LayerSpec layer) {
         List<LayerSpec> copy = new ArrayList<>(layers);
         copy.set(layer.number() - 1, layer);
-        return new NetworkSpec(name, description, copy);
+        return new NetworkSpec(name, description, input, copy);
     }
 
     @Override

@@ -157,9 +157,16 @@ public final class Workspace {
      * standardisation; both fitted on the whole training split.
      */
     public Normalization normalization(String method, Splits splits) {
-        Method m = Method.of(method);
-        return m.kind().wantsWhitenedInput(plan(splits), m, this) ? ZcaWhitening.fitOrLoad(splits, hyper.zcaEpsilon())
-                : ChannelNormalization.fit(splits.train());
+        String input = spec.input();
+        if (input.equals("auto")) {
+            Method m = Method.of(method);
+            input = m.kind().wantsWhitenedInput(plan(splits), m, this) ? "zca" : "channel";
+        }
+        return switch (input) {
+            case "zca" -> ZcaWhitening.fitOrLoad(splits, hyper.zcaEpsilon());
+            case "none" -> Normalization.none();
+            default -> ChannelNormalization.fit(splits.train());
+        };
     }
 
     public ImageSet train(Splits s) {
@@ -207,7 +214,7 @@ public final class Workspace {
         String kindName = kind == NetworkKind.HEBBIAN ? "hebbian" : kind == NetworkKind.VAE ? "vae" : "backprop";
         try {
             new Provenance(identity, spec.canonical(), kindName, method, rules, first, hybrid, seed, s.dataSeed(),
-                    settings.dataset(), norm instanceof ZcaWhitening ? "zca" : "channel", RunRecord.currentCommit())
+                    settings.dataset(), norm.describe(), RunRecord.currentCommit())
                     .write(dir);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -40,7 +40,7 @@ public final class HebbianLayer implements AutoCloseable {
     /**
      * @param kernelShape [O, C, kh, kw]
      * @param output what the layer passes on; null for the rule's default
-     * @param seed weights start uniform in +-1/sqrt(fan_in), drawn from this seed
+     * @param seed the rule's initial weights are drawn from this seed (uniform in +-1/sqrt(fan_in) unless the rule says otherwise)
      */
     public HebbianLayer(NDManager parent, Shape kernelShape, PlasticityRule rule, OutputFunction output, long seed) {
         this(parent, kernelShape, null, rule, output, seed);
@@ -61,7 +61,7 @@ public final class HebbianLayer implements AutoCloseable {
         this.output = output == null ? rule.defaultOutput() : output;
         this.kernelShape = kernelShape;
         this.spec = spec;
-        this.weights = manager.create(initialWeights(kernelShape, seed), kernelShape);
+        this.weights = manager.create(rule.initialWeights(kernelShape, seed), kernelShape);
     }
 
     public HebbianLayer(NDManager parent, Shape kernelShape, PlasticityRule rule, long seed) {
@@ -75,11 +75,6 @@ public final class HebbianLayer implements AutoCloseable {
         return new HebbianLayer(parent, kernel, rule, output, seed);
     }
 
-    static float[] initialWeights(Shape shape, long seed) {
-        long fanIn = shape.size() / shape.get(0);
-        float bound = (float) (1.0 / Math.sqrt(fanIn));
-        return UniformInit.draw(new SplittableRandom(seed), shape.size(), bound);
-    }
 
     /** The layer's output for x [B, C, H, W], without learning. */
     public NDArray forward(NDArray x) {

@@ -57,7 +57,7 @@ public final class LayerOps {
             case "none":
                 return u;
             case "triangle":
-                NDArray t = u.sub(u.mean(new int[] {1}, true)).maximum(0f);
+                NDArray t = u.sub(u.mean(new int[] {1}, true).stopGradient()).maximum(0f); // the mean is a constant, as in the authors' code
                 return layer.power() == 1.0 ? t : t.pow((float) layer.power());
             default:
                 throw new IllegalArgumentException("unknown activation " + layer.activation());

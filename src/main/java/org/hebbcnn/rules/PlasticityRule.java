@@ -23,6 +23,16 @@ public interface PlasticityRule {
         in.weights().addi(weightChange(in).muli(lr));
     }
 
+    /**
+     * The layer's initial weights for kernel {@code shape}, drawn from {@code seed}: uniform in
+     * +-1/sqrt(fan_in) (PyTorch's default, the reference's) unless the rule says otherwise.
+     */
+    default float[] initialWeights(ai.djl.ndarray.types.Shape shape, long seed) {
+        long fanIn = shape.size() / shape.get(0);
+        return org.hebbcnn.util.UniformInit.draw(new java.util.SplittableRandom(seed), shape.size(),
+                (float) (1.0 / Math.sqrt(fanIn)));
+    }
+
     /** What the layer passes on to the next layer when no other output function is chosen. */
     default OutputFunction defaultOutput() {
         return OutputFunction.RELU;

@@ -14,9 +14,9 @@ import org.hebbcnn.util.InputError;
  * learning rate, applied by the network, not the rule.
  */
 public final class Rules {
-    public static final List<String> NAMES = List.of("hpca", "sanger", "hwta", "som", "shc", "hebb", "instar", "oja");
+    public static final List<String> NAMES = List.of("hpca", "sanger", "hwta", "som", "shc", "hebb", "instar", "oja", "softhebb");
     /** Settings each rule takes beside {@code lr}. */
-    private static final Map<String, Set<String>> SETTINGS = Map.of("hwta", Set.of("k"), "som", Set.of("rows", "cols"));
+    private static final Map<String, Set<String>> SETTINGS = Map.of("hwta", Set.of("k"), "som", Set.of("rows", "cols"), "softhebb", Set.of("t"));
 
     private Rules() {}
 
@@ -34,7 +34,8 @@ public final class Rules {
     /**
      * The named rule for a layer of {@code width} neurons with {@code settings} (those it does not
      * take are refused, naming the key): {@code hwta} k (winners per position, default 1), {@code som}
-     * rows and cols (the map; default the squarest factorisation of the width, 8 x 12 for 96).
+     * rows and cols (the map; default the squarest factorisation of the width, 8 x 12 for 96),
+     * {@code softhebb} t (the inverse temperature, default 1).
      */
     public static PlasticityRule create(String name, Map<String, ?> settings, int width) {
         String n = check(name);
@@ -63,6 +64,7 @@ public final class Rules {
             case "hebb": return new PlainHebb();
             case "instar": return new Instar();
             case "oja": return new Oja();
+            case "softhebb": return new SoftHebb(number(settings, "t", 1.0));
             default: throw new IllegalStateException(n);
         }
     }
@@ -73,6 +75,17 @@ public final class Rules {
             throw new InputError("unknown rule '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         }
         return n;
+    }
+
+    private static double number(Map<String, ?> settings, String key, double fallback) {
+        Object v = settings.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Number n) || !(n.doubleValue() > 0)) {
+            throw new InputError("'" + key + "' must be a number > 0, got " + v);
+        }
+        return n.doubleValue();
     }
 
     private static int positive(Map<String, ?> settings, String key, int fallback) {

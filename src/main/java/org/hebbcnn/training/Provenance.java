@@ -26,7 +26,7 @@ import org.hebbcnn.util.AtomicFiles;
  * @param modelSeed         the model seed
  * @param dataSeed          the data seed (splits and batch order)
  * @param dataset           the dataset's name
- * @param normalization     the input preprocessing: zca or channel
+ * @param normalization     the input preprocessing, as the normalisation describes itself
  * @param gitCommit         the code's commit
  */
 public record Provenance(String configIdentity, JsonNode network, String kind, String method, List<String> rules,
