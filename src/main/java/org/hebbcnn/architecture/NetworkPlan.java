@@ -45,7 +45,8 @@ public final class NetworkPlan {
                 long w = in[2] + 2L * l.padding();
                 if (l.kernel() > h || l.kernel() > w) {
                     throw new InputError(where + ": 'kernel' " + l.kernel() + " is larger than its " + in[1] + "x" + in[2]
-                            + " input" + (l.padding() > 0 ? " (padded to " + h + "x" + w + ")" : ""));
+                            + " input" + (l.padding() > 0 ? " (padded to " + h + "x" + w + ")" : "")
+                            + (l.number() > 1 ? ": the map shrinks to nothing here" : ""));
                 }
                 kernel = new long[] {l.width(), in[0], l.kernel(), l.kernel()};
                 conv = new long[] {l.width(), (h - l.kernel()) / l.stride() + 1, (w - l.kernel()) / l.stride() + 1};

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.hebbcnn.util.InputError;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class NetworkSpecTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -62,7 +62,7 @@ class NetworkSpecTest {
     /** Each malformed spec is refused before training, naming the layer and the key. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "{layers: [{type: conv, width: 8, kernel: 3, pool: {type: max, size: 2}}, {type: conv, width: 8, kernel: 3, pool: {size: 2}}, {type: conv, width: 8, kernel: 3, pool: {size: 2}}, {type: conv, width: 8, kernel: 2}, {type: classifier}]}|layer 4|shrinks to nothing",
+        "{layers: [{type: conv, width: 8, kernel: 5, pool: {type: max, size: 2}}, {type: conv, width: 8, kernel: 3, pool: {size: 2}}, {type: conv, width: 8, kernel: 3, pool: {size: 2}}, {type: conv, width: 8, kernel: 3}, {type: classifier}]}|layer 4|shrinks to nothing",
         "{layers: [{type: conv, width: 8, kernel: 33}, {type: classifier}]}|layer 1|'kernel'",
         "{layers: [{type: conv, width: 8, kernel: 3, colour: red}, {type: classifier}]}|layer 1|'colour'",
         "{layers: [{type: conv, width: 8, kernel: 3, activation: sigmoid}, {type: classifier}]}|layer 1|'activation'",
