@@ -170,9 +170,13 @@ class AllExperimentsTest {
         assertEquals(2, r.code(), r.output());
         assertTrue(r.output().contains("layer 3 is 'X'"), r.output());
         Result rules = LayerwiseExperimentTest.cli("experiment", "hybrid", "--dataset", "mnist", "--data-dir",
-                mnist.toString(), "--rules", "hpca,oja", "--out", out.toString());
+                mnist.toString(), "--rules", "hpca,ojja", "--out", out.toString());
         assertEquals(2, rules.code(), rules.output());
-        assertTrue(rules.output().contains("unknown Hebbian rule 'oja'"), rules.output());
+        assertTrue(rules.output().contains("unknown Hebbian rule 'ojja'"), rules.output());
+        Result classifierRule = LayerwiseExperimentTest.cli("experiment", "hybrid", "--dataset", "mnist", "--data-dir",
+                mnist.toString(), "--rules", "shc", "--out", out.toString());
+        assertEquals(2, classifierRule.code(), classifierRule.output());
+        assertTrue(classifierRule.output().contains("unknown Hebbian rule 'shc'"), classifierRule.output());
         assertFalse(Files.exists(out.resolve("bases")));
     }
 }
