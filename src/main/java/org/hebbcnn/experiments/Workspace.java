@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.hebbcnn.architecture.NetworkSpec;
 import java.util.stream.IntStream;
 import org.hebbcnn.data.Batch;
 import org.hebbcnn.data.BatchIterator;
@@ -239,7 +240,7 @@ public final class Workspace {
 
     /** A fresh backprop network with this workspace's momentum and dropout (weight decay set by the caller). */
     private BackpropNetwork backprop(NDManager m, int classes, int seed) {
-        BackpropNetwork bp = new BackpropNetwork(m, classes, seed);
+        BackpropNetwork bp = new BackpropNetwork(m, NetworkSpec.tryout().plan(new long[] {3, 32, 32}, classes), seed);
         bp.setMomentum((float) hyper.momentum());
         bp.setDropout((float) hyper.dropout());
         return bp;

@@ -57,7 +57,7 @@ class VaeTest {
     /** Shapes, and the encoder is BackpropNetwork's layers 1-5: same initial weights, same eval features. */
     @Test
     void shapesAndTheEncoderIsTheBackpropTwin() {
-        try (NDManager m = Djl.newManager(); Vae vae = new Vae(m, 3); BackpropNetwork twin = new BackpropNetwork(m, 10, 3)) {
+        try (NDManager m = Djl.newManager(); Vae vae = new Vae(m, 3); BackpropNetwork twin = new BackpropNetwork(m, Plans.tryout(10), 3)) {
             NDArray x = images(m, 4);
             NDArray r = vae.reconstruct(x);
             assertEquals(new Shape(4, 3, 32, 32), r.getShape());
