@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.hebbcnn.architecture.NetworkSpec;
 import java.util.stream.IntStream;
+import org.hebbcnn.architecture.NetworkSpec;
 import org.hebbcnn.data.Batch;
 import org.hebbcnn.data.BatchIterator;
 import org.hebbcnn.data.BatchOptions;
@@ -184,7 +184,7 @@ public final class Workspace {
                 yield new TrainedNetwork(method, hebb::forward, x -> hebb.forward(x).get(5), o);
             }
             case "vae" -> {
-                Vae vae = new Vae(m, seed);
+                Vae vae = new Vae(m, NetworkSpec.tryout().plan(new long[] {3, 32, 32}, classes), seed);
                 vae.setLearningRate((float) hyper.vaeLr());
                 vae.setMomentum((float) hyper.vaeMomentum());
                 vae.setKlWeight((float) hyper.klWeight());

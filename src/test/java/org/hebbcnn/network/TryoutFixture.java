@@ -102,7 +102,7 @@ public final class TryoutFixture {
                 }
                 putAll(out, "bp.forward", bp.forward(batch(m, 9).get(0), false));
             }
-            try (Vae vae = new Vae(m, SEED)) {
+            try (Vae vae = new Vae(m, Plans.tryout(10), SEED)) {
                 for (int n = 0; n < 2; n++) {
                     out.put("vae.loss" + n, Float.toString(vae.trainStep(batch(m, n).get(0))));
                 }
