@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
 import org.hebbcnn.architecture.LayerPlan;
 import org.hebbcnn.architecture.LayerSpec;
 import org.hebbcnn.layers.LayerOps;
-import org.hebbcnn.training.Module;
-import org.hebbcnn.training.Parameter;
+import org.hebbcnn.nn.Module;
+import org.hebbcnn.nn.Parameter;
 import org.hebbcnn.util.UniformInit;
 
 /**

@@ -15,12 +15,12 @@ import java.util.SplittableRandom;
 import org.hebbcnn.architecture.LayerPlan;
 import org.hebbcnn.architecture.LayerSpec;
 import org.hebbcnn.architecture.NetworkPlan;
-import org.hebbcnn.training.Accuracy;
-import org.hebbcnn.training.Dropout;
-import org.hebbcnn.training.Losses;
-import org.hebbcnn.training.Module;
-import org.hebbcnn.training.ModuleFile;
-import org.hebbcnn.training.NesterovSgd;
+import org.hebbcnn.nn.Accuracy;
+import org.hebbcnn.nn.Dropout;
+import org.hebbcnn.nn.Losses;
+import org.hebbcnn.nn.Module;
+import org.hebbcnn.nn.ModuleFile;
+import org.hebbcnn.nn.NesterovSgd;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.NpyArray;
 

@@ -18,9 +18,9 @@ import org.hebbcnn.architecture.LayerPlan;
 import org.hebbcnn.architecture.LayerSpec;
 import org.hebbcnn.architecture.NetworkPlan;
 import org.hebbcnn.architecture.PoolSpec;
-import org.hebbcnn.training.Module;
-import org.hebbcnn.training.ModuleFile;
-import org.hebbcnn.training.NesterovSgd;
+import org.hebbcnn.nn.Module;
+import org.hebbcnn.nn.ModuleFile;
+import org.hebbcnn.nn.NesterovSgd;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.NpyArray;
 

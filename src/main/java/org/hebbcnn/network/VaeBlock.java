@@ -8,8 +8,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.hebbcnn.training.Module;
-import org.hebbcnn.training.Parameter;
+import org.hebbcnn.nn.Module;
+import org.hebbcnn.nn.Parameter;
 import org.hebbcnn.util.UniformInit;
 
 /**

@@ -20,6 +20,7 @@ import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.layers.HebbianLayer;
 import org.hebbcnn.layers.TryOutShapes;
+import org.hebbcnn.nn.Accuracy;
 import org.hebbcnn.rules.Shc;
 import org.hebbcnn.util.AtomicFiles;
 import org.hebbcnn.util.Progress;

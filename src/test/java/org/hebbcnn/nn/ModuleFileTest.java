@@ -1,4 +1,4 @@
-package org.hebbcnn.training;
+package org.hebbcnn.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
