@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 import me.tongfei.progressbar.ProgressBar;
+import org.hebbcnn.architecture.NetworkSpec;
 import org.hebbcnn.data.Batch;
 import org.hebbcnn.data.BatchIterator;
 import org.hebbcnn.data.BatchOptions;
@@ -57,7 +58,7 @@ public final class EpochBenchmark {
             phases.add(time(manager, "hpca forward only", images, norm, (x, y) -> hebb.forward(x).close()));
             phases.add(time(manager, "hpca training epoch", images, norm, (x, y) -> hebb.train(x, y, 1e-3f).close()));
         }
-        try (BackpropNetwork bp = new BackpropNetwork(manager, classes, 0)) {
+        try (BackpropNetwork bp = new BackpropNetwork(manager, NetworkSpec.tryout().plan(new long[] {3, 32, 32}, classes), 0)) {
             bp.setWeightDecay(5e-2f);
             warm(manager, images, norm, (x, y) -> bp.trainStep(x, y));
             phases.add(time(manager, "backprop forward only", images, norm, (x, y) -> bp.scores(x).close()));

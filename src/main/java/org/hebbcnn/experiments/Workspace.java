@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
+import org.hebbcnn.architecture.NetworkSpec;
 import org.hebbcnn.data.Batch;
 import org.hebbcnn.data.BatchIterator;
 import org.hebbcnn.data.BatchOptions;

@@ -5,11 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,82 +12,84 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.hebbcnn.training.Accuracy;
-import org.hebbcnn.training.Dropout;
-import org.hebbcnn.training.Losses;
-import org.hebbcnn.training.NesterovSgd;
-import org.hebbcnn.training.NpzFile;
+import org.hebbcnn.architecture.LayerPlan;
+import org.hebbcnn.architecture.LayerSpec;
+import org.hebbcnn.architecture.NetworkPlan;
+import org.hebbcnn.nn.Accuracy;
+import org.hebbcnn.nn.Dropout;
+import org.hebbcnn.nn.Losses;
+import org.hebbcnn.nn.Module;
+import org.hebbcnn.nn.ModuleFile;
+import org.hebbcnn.nn.NesterovSgd;
 import org.hebbcnn.util.InputError;
-import org.hebbcnn.util.UniformInit;
-import org.hebbcnn.util.Npy;
 import org.hebbcnn.util.NpyArray;
 
 /**
- * The paper's six-layer try-out network trained by backpropagation: the reference's "backprop
- * twin" (reference notes). Per block: convolution with bias, stride 1, no padding -> ReLU ->
- * [2x2 max-pool] -> batch-norm with PyTorch's semantics (trainable affine gamma and beta, running
- * statistics with momentum 0.1 and unbiased running variance, eps 1e-5):
+ * A network of a {@link NetworkPlan} trained by backpropagation: the reference's "backprop twin" of
+ * the Hebbian network of the same spec (reference notes). Each layer is a {@link BackpropLayer}:
+ * conv with bias (the layer's stride and padding) or Linear over the flattened input, the spec's
+ * activation and pooling, and its norm after (default) or before. For the paper's {@code tryout}
+ * spec, on [B, 3, 32, 32]:
  *
  * <pre>
- *   layer 1  conv 5x5 3 -> 96, pool      -> [B, 96, 14, 14]
- *   layer 2  conv 3x3 96 -> 128          -> [B, 128, 12, 12]
- *   layer 3  conv 3x3 128 -> 192, pool   -> [B, 192, 5, 5]
- *   layer 4  conv 3x3 192 -> 256         -> [B, 256, 3, 3]
- *   layer 5  Linear(2304, 4096) + ReLU + BatchNorm1d -> [B, 4096]
- *   layer 6  dropout 0.5 + Linear(4096, classes)     -> [B, classes] (logits)
+ *   layer 1  conv 5x5 3 -> 96, ReLU, pool, BN  -> [B, 96, 14, 14]
+ *   layer 2  conv 3x3 96 -> 128, ReLU, BN      -> [B, 128, 12, 12]
+ *   layer 3  conv 3x3 128 -> 192, ReLU, pool, BN -> [B, 192, 5, 5]
+ *   layer 4  conv 3x3 192 -> 256, ReLU, BN     -> [B, 256, 3, 3]
+ *   layer 5  Linear(2304, 4096), ReLU, BN1d    -> [B, 4096]
+ *   layer 6  dropout 0.5 + Linear(4096, classes) -> [B, classes] (logits)
  * </pre>
  *
- * Input: [B, 3, 32, 32]. Training: {@link #trainStep} does one step of {@link NesterovSgd} (momentum
- * 0.9, weight decay added to the gradient of every parameter, biases and batch-norm affine
- * parameters included, as PyTorch's SGD does) on the softmax cross-entropy.
+ * <b>Norms.</b> {@code batch} and {@code modified} both train as PyTorch's affine batch-norm
+ * (trainable gamma and beta, running statistics with momentum 0.1 and unbiased running variance,
+ * eps 1e-5): the reference's backprop twin has plain affine batch-norm where the Hebbian network
+ * has the modified one. {@code batch-no-affine} is the same without gamma and beta.
  *
- * <p><b>Layers are addressable</b> for hybrids: {@link #forward(NDArray, int, int, boolean)} runs
- * any range of layers on the input of its first layer (e.g. Hebbian features of layer 3 into
- * backprop layers 4-6), {@link #trainStep(NDArray, int, NDArray)} trains the layers from a given
- * one up, {@link #setTrainable} freezes a layer (no update of its parameters or momentum; its
- * batch-norm runs in eval mode, so its running statistics do not move either; a frozen layer 6
- * also drops no units), {@link #resetLayer} re-initialises one, {@link #setParameters} copies
- * weights in (e.g. from a Hebbian layer, whose kernels have the same layout).
+ * <p>Training: {@link #trainStep} does one step of {@link NesterovSgd} (momentum 0.9, weight decay
+ * added to the gradient of every parameter, biases and batch-norm affine parameters included, as
+ * PyTorch's SGD does) on the softmax cross-entropy.
  *
- * <p><b>Initialisation</b> is PyTorch's default for {@code nn.Conv2d} and {@code nn.Linear}
- * ({@code kaiming_uniform_(a=sqrt(5))}, which is exactly uniform in +-1/sqrt(fan_in), and biases
- * uniform in +-1/sqrt(fan_in)), drawn from {@link SplittableRandom}, never the engine's generator:
- * layer l uses the stream {@code seed * 31 + l}, weights first (in C order, the same values a
- * {@code HebbianLayer} of that shape draws from that seed), then biases. Batch-norm: gamma 1, beta
- * 0, running mean 0, running variance 1. Same seed, bit-identical initial weights.
+ * <p><b>Layers are addressable</b> (1-based; the classifier is layer {@link #depth()}) for hybrids:
+ * {@link #forward(NDArray, int, int, boolean)} runs any range of layers on the input of its first
+ * layer, {@link #trainStep(NDArray, int, NDArray)} trains the layers from a given one up,
+ * {@link #setTrainable} freezes a layer (no update of its parameters or momentum; its batch-norm runs
+ * in eval mode, so its running statistics do not move either, and it drops no units),
+ * {@link #resetLayer} re-initialises one, {@link #setParameters} copies weights in (e.g. from a
+ * Hebbian layer, whose kernels have the same layout).
  *
- * <p><b>Dropout</b> masks come from {@link Dropout}: mask number n of the network's seed, n
- * counting every training forward through layer 6; the counter is saved, so a resumed run draws
- * the masks the uninterrupted run would have drawn. The engine's random generator is never used.
+ * <p><b>Initialisation</b> is PyTorch's default for {@code nn.Conv2d} and {@code nn.Linear},
+ * drawn from {@link SplittableRandom}, never the engine's generator: layer l uses the stream
+ * {@code seed * 31 + l}, weights first (in C order, the same values a {@code HebbianLayer} of that
+ * shape draws from that seed), then biases. Same seed, bit-identical initial weights.
  *
- * <p><b>Files</b> ({@link #save}, {@link #load}): one {@code .npz} with every parameter (named as
- * the reference's PyTorch {@code state_dict}: conv1.weight ... fc6.bias, bn1.running_mean ...),
- * every momentum buffer ({@code momentum.<name>}), and the seed, dropout counter, step count,
- * learning rate and weight decay ({@code meta.*}); written atomically. Training continued after
- * {@code load} is bit-identical to training never interrupted. Trainable flags are not saved.
+ * <p><b>Dropout</b> is on a layer's input in training: the spec's {@code dropout}, or when it is
+ * null 0, except on the classifier, which takes {@link #setDropout} (paper: 0.5). Masks come from
+ * {@link Dropout}: mask number n of the network's seed, n counting every training forward through
+ * the classifier and through any other layer with a rate above 0; the counter is saved, so a resumed
+ * run draws the masks the uninterrupted run would have drawn.
+ *
+ * <p><b>Files</b> ({@link #save}, {@link #load}): one {@code .npz} ({@link ModuleFile}) with every
+ * parameter (named as the reference's PyTorch {@code state_dict}: conv1.weight ... fc6.bias,
+ * bn1.running_mean ...), every momentum buffer ({@code momentum.<name>}), and the seed, dropout
+ * counter, step count, learning rate and weight decay ({@code meta.*}); written atomically. Training
+ * continued after {@code load} is bit-identical to training never interrupted. Trainable flags are
+ * not saved.
  *
  * <p>Native memory: parameters live in a sub-manager of the constructor's manager, closed by
  * {@link #close}; every call works in a sub-manager of its input's manager that is closed before it
  * returns, and returned arrays belong to the input's manager.
  */
 public final class BackpropNetwork implements AutoCloseable {
-    public static final int LAYERS = 6;
     public static final float DROPOUT = 0.5f;
-    public static final float BN_EPS = 1e-5f;
+    public static final float BN_EPS = BackpropLayer.BN_EPS;
     /** PyTorch's convention: running = (1 - momentum) running + momentum batch. */
-    public static final float BN_MOMENTUM = 0.1f;
+    public static final float BN_MOMENTUM = BackpropLayer.BN_MOMENTUM;
     public static final int FORMAT_VERSION = 1;
 
-    private static final Shape UNIT = new Shape(1, 1);
-    private static final Shape NO_PADDING = new Shape(0, 0);
-    private static final Shape POOL = new Shape(2, 2);
-    /** The input of each layer, per sample. */
-    private static final Shape[] INPUTS = {new Shape(3, 32, 32), new Shape(96, 14, 14), new Shape(128, 12, 12),
-        new Shape(192, 5, 5), new Shape(256, 3, 3), new Shape(4096)};
-
     private final NDManager manager;
-    private final int classes;
-    private final Layer[] layers = new Layer[LAYERS];
+    private final NetworkPlan plan;
+    private final List<BackpropLayer> layers = new ArrayList<>();
+    private final List<Module> modules = new ArrayList<>();
     private NesterovSgd sgd = new NesterovSgd(1e-3f, 0f);
     private float dropout = DROPOUT;
     private long seed;
@@ -101,31 +98,20 @@ public final class BackpropNetwork implements AutoCloseable {
     private long lastStepCorrect;
 
     /**
-     * A fresh network; learning rate 1e-3 and weight decay 0 until set.
+     * A fresh network of {@code plan}'s layers; learning rate 1e-3 and weight decay 0 until set.
      *
      * @param seed model seed (weights and dropout masks)
      */
-    public BackpropNetwork(NDManager parent, int classes, long seed) {
-        if (classes < 1) {
-            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
-        }
+    public BackpropNetwork(NDManager parent, NetworkPlan plan, long seed) {
         this.manager = parent.newSubManager();
-        this.classes = classes;
+        this.plan = plan;
         this.seed = seed;
-        layers[0] = new Layer(1, new Shape(96, 3, 5, 5), true);
-        layers[1] = new Layer(2, new Shape(128, 96, 3, 3), false);
-        layers[2] = new Layer(3, new Shape(192, 128, 3, 3), true);
-        layers[3] = new Layer(4, new Shape(256, 192, 3, 3), false);
-        layers[4] = new Layer(5, new Shape(4096, 2304), false);
-        layers[5] = new Layer(6, new Shape(classes, 4096), false);
-        for (Layer layer : layers) {
+        for (LayerPlan p : plan.layers()) {
+            BackpropLayer layer = new BackpropLayer(manager, p);
             layer.initialise(seed);
+            layers.add(layer);
+            modules.add(layer.module);
         }
-    }
-
-    /** Temporary bridge until networks of any spec land: the try-out plan only. */
-    public BackpropNetwork(NDManager parent, org.hebbcnn.architecture.NetworkPlan plan, long seed) {
-        this(parent, plan.classes(), seed);
     }
 
     static long layerSeed(long seed, int layer) {
@@ -136,19 +122,19 @@ public final class BackpropNetwork implements AutoCloseable {
     // forward and training
 
     /**
-     * The batch-norm outputs of layers 1-5 ([B,96,14,14], [B,128,12,12], [B,192,5,5], [B,256,3,3],
-     * [B,4096]) and the logits [B, classes]. In training mode the batch-norm of trainable layers uses
-     * batch statistics and moves its running statistics, and dropout is applied before layer 6 (if
-     * trainable); no gradient is recorded. Otherwise everything runs in eval mode.
+     * The outputs of every layer ([B, C, H, W] for conv layers, [B, O] for dense ones) and the logits
+     * [B, classes]. In training mode the batch-norm of trainable layers uses batch statistics and
+     * moves its running statistics, and trainable layers drop units; no gradient is recorded.
+     * Otherwise everything runs in eval mode.
      */
     public NDList forward(NDArray x, boolean training) {
-        return forward(x, 1, LAYERS, training);
+        return forward(x, 1, depth(), training);
     }
 
     /**
      * Runs layers {@code first..last} (1-based) on {@code input}, the input of layer {@code first}
-     * (the images for layer 1, else the output of layer first - 1; layer 5 also takes [B, 2304]).
-     * Returns the outputs of layers first..last.
+     * (the images for layer 1, else the output of layer first - 1; a dense layer also takes its
+     * input flattened, [B, C*H*W]). Returns the outputs of layers first..last.
      */
     public NDList forward(NDArray input, int first, int last, boolean training) {
         checkRange(first, last);
@@ -173,14 +159,14 @@ public final class BackpropNetwork implements AutoCloseable {
         NDManager caller = x.getManager();
         try (NDManager scope = caller.newSubManager()) {
             attachAll(scope, x, null);
-            NDArray out = run(x, 1, LAYERS, false, null);
+            NDArray out = run(x, 1, depth(), false, null);
             out.attach(caller);
             return out;
         }
     }
 
     /**
-     * One SGD step on a batch of images [B, 3, 32, 32] with labels [B]: forward in training mode,
+     * One SGD step on a batch of images [B, C, H, W] with labels [B]: forward in training mode,
      * softmax cross-entropy, backward, Nesterov update of every trainable layer. Returns the batch's
      * mean loss (before the update, without the L2 term).
      */
@@ -190,38 +176,28 @@ public final class BackpropNetwork implements AutoCloseable {
 
     /**
      * As {@link #trainStep(NDArray, NDArray)} from the input of layer {@code first}: only layers
-     * first..6 take part (and are updated if trainable); the input gets no gradient.
+     * first..depth take part (and are updated if trainable); the input gets no gradient.
      */
     public float trainStep(NDArray input, int first, NDArray labels) {
-        checkRange(first, LAYERS);
+        checkRange(first, depth());
         checkInput(input, first);
-        boolean any = false;
-        for (int l = first; l <= LAYERS; l++) {
-            any |= layers[l - 1].trainable;
-        }
-        if (!any) {
-            throw new IllegalStateException("layers " + first + "-" + LAYERS + " are all frozen: nothing to train");
+        List<Module> taking = modules.subList(first - 1, depth());
+        if (taking.stream().noneMatch(Module::trainable)) {
+            throw new IllegalStateException("layers " + first + "-" + depth() + " are all frozen: nothing to train");
         }
         NDManager caller = input.getManager();
         try (NDManager scope = caller.newSubManager()) {
             attachAll(scope, input, labels);
             float loss;
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                NDArray logits = run(input, first, LAYERS, true, null);
+                NDArray logits = run(input, first, depth(), true, null);
                 NDArray lossArray = Losses.softmaxCrossEntropy(logits, labels);
                 loss = lossArray.getFloat();
                 lastStepCorrect = Accuracy.top1(logits, labels);
                 collector.backward(lossArray);
             }
-            for (int l = first; l <= LAYERS; l++) {
-                Layer layer = layers[l - 1];
-                if (layer.trainable) {
-                    List<NDArray> params = layer.parameters();
-                    List<NDArray> velocities = layer.velocities();
-                    for (int i = 0; i < params.size(); i++) {
-                        sgd.step(params.get(i), velocities.get(i));
-                    }
-                }
+            for (Module m : taking) {
+                m.step(sgd);
             }
             steps++;
             return loss;
@@ -237,7 +213,13 @@ public final class BackpropNetwork implements AutoCloseable {
     private NDArray run(NDArray input, int first, int last, boolean training, NDList outputs) {
         NDArray h = input;
         for (int l = first; l <= last; l++) {
-            h = layers[l - 1].forward(h, training);
+            BackpropLayer layer = layers.get(l - 1);
+            boolean learn = training && layer.module.trainable();
+            float rate = dropoutRate(layer.spec);
+            if (learn && (rate > 0f || layer.spec.isClassifier())) {
+                h = Dropout.apply(h, rate, seed, dropoutDraws++);
+            }
+            h = layer.forward(h, learn);
             if (outputs != null) {
                 outputs.add(h);
             }
@@ -245,34 +227,38 @@ public final class BackpropNetwork implements AutoCloseable {
         return h;
     }
 
+    private float dropoutRate(LayerSpec spec) {
+        if (spec.dropout() != null) {
+            return spec.dropout().floatValue();
+        }
+        return spec.isClassifier() ? dropout : 0f;
+    }
+
     private void attachAll(NDManager scope, NDArray input, NDArray labels) {
         input.tempAttach(scope);
         if (labels != null) {
             labels.tempAttach(scope);
         }
-        for (Layer layer : layers) {
-            for (NDArray a : layer.allArrays()) {
-                a.tempAttach(scope);
-            }
+        for (Module m : modules) {
+            m.attach(scope);
         }
     }
 
-    private static void checkRange(int first, int last) {
-        if (first < 1 || last > LAYERS || first > last) {
-            throw new IllegalArgumentException("layers must satisfy 1 <= first <= last <= 6, got " + first + ".." + last);
+    private void checkRange(int first, int last) {
+        if (first < 1 || last > depth() || first > last) {
+            throw new IllegalArgumentException("layers must satisfy 1 <= first <= last <= " + depth() + ", got " + first
+                    + ".." + last);
         }
     }
 
-    private static void checkInput(NDArray input, int first) {
+    private void checkInput(NDArray input, int first) {
         Shape s = input.getShape();
-        Shape expected = INPUTS[first - 1];
-        boolean ok = s.dimension() == expected.dimension() + 1 && s.slice(1).equals(expected);
-        if (first == 5 && s.dimension() == 2 && s.get(1) == expected.size()) {
-            ok = true;
-        }
-        if (!ok || s.get(0) < 1) {
-            throw new IllegalArgumentException("layer " + first + " takes [B, " + expected.toString().replaceAll("[()]", "")
-                    + "], got " + s);
+        BackpropLayer layer = layers.get(first - 1);
+        if (!layer.accepts(s) || s.get(0) < 1) {
+            long[] in = layer.plan.input();
+            String flat = layer.plan.dense() || in[1] * in[2] == 1 ? " or [B, " + in[0] * in[1] * in[2] + "]" : "";
+            throw new IllegalArgumentException("layer " + first + " takes [B, " + in[0] + ", " + in[1] + ", " + in[2] + "]"
+                    + flat + ", got " + s);
         }
         if (input.getDataType() != DataType.FLOAT32) {
             throw new IllegalArgumentException("input must be float32, got " + input.getDataType());
@@ -303,7 +289,7 @@ public final class BackpropNetwork implements AutoCloseable {
         sgd = sgd.withMomentum(momentum);
     }
 
-    /** Dropout rate before layer 6 (paper: 0.5). */
+    /** Dropout rate on the classifier's input when its spec gives none (paper: 0.5). */
     public void setDropout(float rate) {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + rate);
@@ -313,15 +299,24 @@ public final class BackpropNetwork implements AutoCloseable {
 
     /** A frozen layer (1-based) gets no update, and its batch-norm and dropout run in eval mode. */
     public void setTrainable(int layer, boolean trainable) {
-        layer(layer).setTrainable(trainable);
+        layer(layer).module.setTrainable(trainable);
     }
 
     public boolean isTrainable(int layer) {
-        return layer(layer).trainable;
+        return layer(layer).module.trainable();
+    }
+
+    /** Layers, classifier included. */
+    public int depth() {
+        return layers.size();
+    }
+
+    public NetworkPlan plan() {
+        return plan;
     }
 
     public int classes() {
-        return classes;
+        return plan.classes();
     }
 
     public long seed() {
@@ -334,28 +329,28 @@ public final class BackpropNetwork implements AutoCloseable {
     }
 
     /**
-     * The live weight of a layer: [O, C, kh, kw] for layers 1-4, [O, inputs] for 5 and 6. Owned by
-     * the network: read it, do not close it.
+     * The live weight of a layer: [O, C, kh, kw] for conv layers, [O, inputs] for dense ones and the
+     * classifier. Owned by the network: read it, do not close it.
      */
     public NDArray weight(int layer) {
-        return layer(layer).weight;
+        return layer(layer).weight.value();
     }
 
     /** The live bias [O] of a layer. */
     public NDArray bias(int layer) {
-        return layer(layer).bias;
+        return layer(layer).bias.value();
     }
 
     /**
-     * The live batch-norm arrays of layers 1-5, in the order gamma, beta, running mean, running
-     * variance.
+     * The live batch-norm arrays of a layer with an affine norm, in the order gamma, beta, running
+     * mean, running variance.
      */
     public NDList batchNorm(int layer) {
-        Layer l = layer(layer);
-        if (l.gamma == null) {
-            throw new IllegalArgumentException("layer " + layer + " has no batch-norm");
+        BackpropLayer l = layer(layer);
+        if (!l.hasAffineNorm()) {
+            throw new IllegalArgumentException("layer " + layer + " has no affine batch-norm");
         }
-        return new NDList(l.gamma, l.beta, l.runningMean, l.runningVar);
+        return new NDList(l.gamma(), l.beta(), l.runningMean(), l.runningVar());
     }
 
     /**
@@ -363,18 +358,19 @@ public final class BackpropNetwork implements AutoCloseable {
      * [4096, 256, 3, 3]) and a bias (null: zeros) into a layer. Momentum and batch-norm are kept.
      */
     public void setParameters(int layer, NDArray weight, NDArray bias) {
-        Layer l = layer(layer);
-        if (weight.getShape().size() != l.weight.getShape().size()
-                || weight.getShape().get(0) != l.weight.getShape().get(0)) {
+        BackpropLayer l = layer(layer);
+        NDArray w = l.weight.value();
+        NDArray b = l.bias.value();
+        if (weight.getShape().size() != w.getShape().size() || weight.getShape().get(0) != w.getShape().get(0)) {
             throw new IllegalArgumentException("weights " + weight.getShape() + " do not fit layer " + layer + "'s "
-                    + l.weight.getShape());
+                    + w.getShape());
         }
-        if (bias != null && !bias.getShape().equals(l.bias.getShape())) {
+        if (bias != null && !bias.getShape().equals(b.getShape())) {
             throw new IllegalArgumentException("bias " + bias.getShape() + " does not fit layer " + layer + "'s "
-                    + l.bias.getShape());
+                    + b.getShape());
         }
-        l.weight.set(weight.toType(DataType.FLOAT32, false).toFloatArray());
-        l.bias.set(bias == null ? new float[(int) l.bias.getShape().size()] : bias.toType(DataType.FLOAT32, false).toFloatArray());
+        w.set(weight.toType(DataType.FLOAT32, false).toFloatArray());
+        b.set(bias == null ? new float[Math.toIntExact(b.size())] : bias.toType(DataType.FLOAT32, false).toFloatArray());
     }
 
     /** Re-initialises one layer as a fresh network with {@code seed} would have it, momentum zero. */
@@ -384,18 +380,14 @@ public final class BackpropNetwork implements AutoCloseable {
 
     /** Sets every momentum buffer to zero (e.g. when a loaded base network starts a new training). */
     public void clearMomentum() {
-        for (Layer layer : layers) {
-            for (NDArray v : layer.velocities()) {
-                v.set(new float[(int) v.getShape().size()]);
-            }
-        }
+        modules.forEach(Module::clearMomentum);
     }
 
-    private Layer layer(int layer) {
-        if (layer < 1 || layer > LAYERS) {
-            throw new IllegalArgumentException("layers are numbered 1-" + LAYERS + ", got " + layer);
+    private BackpropLayer layer(int layer) {
+        if (layer < 1 || layer > depth()) {
+            throw new IllegalArgumentException("layers are numbered 1-" + depth() + ", got " + layer);
         }
-        return layers[layer - 1];
+        return layers.get(layer - 1);
     }
 
     // =====================================================================================
@@ -403,20 +395,15 @@ public final class BackpropNetwork implements AutoCloseable {
 
     /** Writes the whole training state to one {@code .npz} file, atomically. */
     public void save(Path file) {
-        Map<String, NpyArray> arrays = new LinkedHashMap<>();
-        arrays.put("meta.version", NpyArray.of(new long[] {FORMAT_VERSION}, new long[] {1}));
-        arrays.put("meta.classes", NpyArray.of(new long[] {classes}, new long[] {1}));
-        arrays.put("meta.seed", NpyArray.of(new long[] {seed}, new long[] {1}));
-        arrays.put("meta.dropout_draws", NpyArray.of(new long[] {dropoutDraws}, new long[] {1}));
-        arrays.put("meta.steps", NpyArray.of(new long[] {steps}, new long[] {1}));
-        arrays.put("meta.learning_rate", NpyArray.of(new float[] {sgd.learningRate()}, new long[] {1}));
-        arrays.put("meta.weight_decay", NpyArray.of(new float[] {sgd.weightDecay()}, new long[] {1}));
-        for (Layer layer : layers) {
-            for (Map.Entry<String, NDArray> e : layer.named().entrySet()) {
-                arrays.put(e.getKey(), NpyArray.of(e.getValue()));
-            }
-        }
-        NpzFile.write(file, arrays);
+        Map<String, NpyArray> meta = new LinkedHashMap<>();
+        meta.put("meta.version", ModuleFile.scalar(FORMAT_VERSION));
+        meta.put("meta.classes", ModuleFile.scalar(classes()));
+        meta.put("meta.seed", ModuleFile.scalar(seed));
+        meta.put("meta.dropout_draws", ModuleFile.scalar(dropoutDraws));
+        meta.put("meta.steps", ModuleFile.scalar(steps));
+        meta.put("meta.learning_rate", ModuleFile.scalar(sgd.learningRate()));
+        meta.put("meta.weight_decay", ModuleFile.scalar(sgd.weightDecay()));
+        ModuleFile.write(file, meta, modules);
     }
 
     /**
@@ -425,36 +412,19 @@ public final class BackpropNetwork implements AutoCloseable {
      * missing or misshapen array raises {@link InputError} naming the file; nothing is changed then.
      */
     public void load(Path file) {
-        Map<String, NpyArray> arrays = NpzFile.read(file);
-        long version = NpzFile.longScalar(file, arrays, "meta.version", "network");
-        if (version != FORMAT_VERSION) {
-            throw new InputError(file + ": backprop network file version " + version + ", expected " + FORMAT_VERSION);
+        ModuleFile in = ModuleFile.read(file, "backprop network");
+        in.checkVersion(FORMAT_VERSION);
+        long fileClasses = in.longScalar("meta.classes");
+        if (fileClasses != classes()) {
+            throw new InputError(file + ": a network for " + fileClasses + " classes, this one has " + classes());
         }
-        long fileClasses = NpzFile.longScalar(file, arrays, "meta.classes", "network");
-        if (fileClasses != classes) {
-            throw new InputError(file + ": a network for " + fileClasses + " classes, this one has " + classes);
-        }
-        List<Runnable> copies = new ArrayList<>();
-        for (Layer layer : layers) {
-            for (Map.Entry<String, NDArray> e : layer.named().entrySet()) {
-                NpyArray a = arrays.get(e.getKey());
-                NDArray target = e.getValue();
-                if (a == null) {
-                    throw new InputError(file + ": no array '" + e.getKey() + "' (not a backprop network file?)");
-                }
-                if (a.dtype() != Npy.Dtype.FLOAT32 || !java.util.Arrays.equals(a.shape(), target.getShape().getShape())) {
-                    throw new InputError(file + ": '" + e.getKey() + "' is " + a.dtype().descr() + " "
-                            + Npy.shapeRepr(a.shape()) + ", this network needs <f4 " + Npy.shapeRepr(target.getShape().getShape()));
-                }
-                copies.add(() -> target.set(a.toFloatArray()));
-            }
-        }
-        long fileSeed = NpzFile.longScalar(file, arrays, "meta.seed", "network");
-        long draws = NpzFile.longScalar(file, arrays, "meta.dropout_draws", "network");
-        long fileSteps = NpzFile.longScalar(file, arrays, "meta.steps", "network");
-        float lr = NpzFile.floatScalar(file, arrays, "meta.learning_rate", "network");
-        float wd = NpzFile.floatScalar(file, arrays, "meta.weight_decay", "network");
-        copies.forEach(Runnable::run);
+        Runnable restore = in.restorer(modules);
+        long fileSeed = in.longScalar("meta.seed");
+        long draws = in.longScalar("meta.dropout_draws");
+        long fileSteps = in.longScalar("meta.steps");
+        float lr = in.floatScalar("meta.learning_rate");
+        float wd = in.floatScalar("meta.weight_decay");
+        restore.run();
         seed = fileSeed;
         dropoutDraws = draws;
         steps = fileSteps;
@@ -472,14 +442,9 @@ public final class BackpropNetwork implements AutoCloseable {
 
     /** The first layer (1-based) with a NaN or infinite array, or 0. */
     public int firstNonFiniteLayer() {
-        try (NDManager scope = manager.newSubManager()) {
-            for (Layer layer : layers) {
-                for (NDArray a : layer.allArrays()) {
-                    a.tempAttach(scope);
-                    if (a.isNaN().any().getBoolean() || a.isInfinite().any().getBoolean()) {
-                        return layer.number;
-                    }
-                }
+        for (int l = 1; l <= depth(); l++) {
+            if (!modules.get(l - 1).finite()) {
+                return l;
             }
         }
         return 0;
@@ -488,145 +453,5 @@ public final class BackpropNetwork implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
-    }
-
-    // =====================================================================================
-
-    /** One layer: its parameters, batch-norm state, momentum buffers and trainable flag. */
-    private final class Layer {
-        final int number;
-        final Shape weightShape;
-        final boolean convolutional;
-        final boolean pooled;
-        final NDArray weight;
-        final NDArray bias;
-        final NDArray gamma;
-        final NDArray beta;
-        final NDArray runningMean;
-        final NDArray runningVar;
-        final List<NDArray> velocities = new ArrayList<>();
-        boolean trainable = true;
-
-        Layer(int number, Shape weightShape, boolean pooled) {
-            this.number = number;
-            this.weightShape = weightShape;
-            this.convolutional = weightShape.dimension() == 4;
-            this.pooled = pooled;
-            long out = weightShape.get(0);
-            weight = manager.zeros(weightShape);
-            bias = manager.zeros(new Shape(out));
-            if (number < LAYERS) {
-                gamma = manager.ones(new Shape(out));
-                beta = manager.zeros(new Shape(out));
-                runningMean = manager.zeros(new Shape(out));
-                runningVar = manager.ones(new Shape(out));
-            } else {
-                gamma = null;
-                beta = null;
-                runningMean = null;
-                runningVar = null;
-            }
-            for (NDArray p : parameters()) {
-                velocities.add(manager.zeros(p.getShape()));
-                p.setRequiresGradient(true);
-            }
-        }
-
-        /** Weights and biases as PyTorch's default init (see the class comment), batch-norm reset, momentum zero. */
-        void initialise(long modelSeed) {
-            SplittableRandom random = new SplittableRandom(layerSeed(modelSeed, number));
-            long fanIn = weightShape.size() / weightShape.get(0);
-            float bound = (float) (1.0 / Math.sqrt(fanIn));
-            weight.set(UniformInit.draw(random, (int) weightShape.size(), bound));
-            bias.set(UniformInit.draw(random, (int) weightShape.get(0), bound));
-            if (gamma != null) {
-                int n = (int) weightShape.get(0);
-                float[] ones = new float[n];
-                java.util.Arrays.fill(ones, 1f);
-                gamma.set(ones);
-                beta.set(new float[n]);
-                runningMean.set(new float[n]);
-                runningVar.set(ones);
-            }
-            for (NDArray v : velocities) {
-                v.set(new float[(int) v.getShape().size()]);
-            }
-        }
-
-        NDArray forward(NDArray h, boolean training) {
-            boolean learn = training && trainable;
-            if (number == LAYERS) {
-                NDArray in = learn ? Dropout.apply(h, dropout, seed, dropoutDraws++) : h;
-                return Linear.linear(in, weight, bias).singletonOrThrow();
-            }
-            NDArray y;
-            if (convolutional) {
-                y = Conv2d.conv2d(h, weight, bias, UNIT, NO_PADDING, UNIT, 1).singletonOrThrow();
-            } else {
-                NDArray flat = h.getShape().dimension() == 2 ? h : h.reshape(h.getShape().get(0), -1);
-                y = Linear.linear(flat, weight, bias).singletonOrThrow();
-            }
-            y = Activation.relu(y);
-            if (pooled) {
-                y = Pool.maxPool2d(y, POOL, POOL, NO_PADDING, false);
-            }
-            // DJL's functional batch-norm takes MXNet's momentum convention (weight of the old running value).
-            return BatchNorm.batchNorm(y, runningMean, runningVar, gamma, beta, 1, 1f - BN_MOMENTUM, BN_EPS, learn)
-                    .singletonOrThrow();
-        }
-
-        void setTrainable(boolean value) {
-            trainable = value;
-            for (NDArray p : parameters()) {
-                p.setRequiresGradient(value);
-            }
-        }
-
-        List<NDArray> parameters() {
-            List<NDArray> p = new ArrayList<>(List.of(weight, bias));
-            if (gamma != null) {
-                p.add(gamma);
-                p.add(beta);
-            }
-            return p;
-        }
-
-        List<NDArray> velocities() {
-            return velocities;
-        }
-
-        List<NDArray> allArrays() {
-            List<NDArray> all = new ArrayList<>(parameters());
-            if (runningMean != null) {
-                all.add(runningMean);
-                all.add(runningVar);
-            }
-            all.addAll(velocities);
-            return all;
-        }
-
-        /** Every array under the reference's state_dict name, momentum buffers as momentum.NAME. */
-        Map<String, NDArray> named() {
-            String core = (number <= 4 ? "conv" : "fc") + number;
-            String bn = "bn" + number;
-            Map<String, NDArray> m = new LinkedHashMap<>();
-            m.put(core + ".weight", weight);
-            m.put(core + ".bias", bias);
-            if (gamma != null) {
-                m.put(bn + ".weight", gamma);
-                m.put(bn + ".bias", beta);
-                m.put(bn + ".running_mean", runningMean);
-                m.put(bn + ".running_var", runningVar);
-            }
-            List<String> names = new ArrayList<>(List.of(core + ".weight", core + ".bias"));
-            if (gamma != null) {
-                names.add(bn + ".weight");
-                names.add(bn + ".bias");
-            }
-            for (int i = 0; i < names.size(); i++) {
-                m.put("momentum." + names.get(i), velocities.get(i));
-            }
-            return m;
-        }
     }
 }

@@ -120,7 +120,7 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
     /** The logits of the trained layers {@code first..6} (eval mode) for the input of layer {@code first}. */
     private NDArray top(NDArray input) {
         return first == 1 ? network.scores(input)
-                : network.forward(input, first, BackpropNetwork.LAYERS, false).get(BackpropNetwork.LAYERS - first);
+                : network.forward(input, first, network.depth(), false).get(network.depth() - first);
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.hebbcnn.data.BatchIterator;
 import org.hebbcnn.data.BatchOptions;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
+import org.hebbcnn.nn.Accuracy;
 
 /** Accuracy of a scoring function over a whole image set, in batches. */
 public final class Evaluation {

@@ -12,6 +12,7 @@ import org.hebbcnn.data.BatchOptions;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.network.HebbianNetwork;
+import org.hebbcnn.nn.Accuracy;
 import org.hebbcnn.util.Progress;
 
 /**

@@ -8,12 +8,17 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.hebbcnn.nn.Dropout;
+import org.hebbcnn.nn.Losses;
+import org.hebbcnn.nn.Module;
+import org.hebbcnn.nn.ModuleFile;
+import org.hebbcnn.nn.NesterovSgd;
 import org.hebbcnn.util.InputError;
-import org.hebbcnn.util.UniformInit;
-import org.hebbcnn.util.Npy;
 import org.hebbcnn.util.NpyArray;
+import org.hebbcnn.util.UniformInit;
 
 /**
  * A linear classifier on top of frozen features (the paper's "classifier on top of layer l",
@@ -24,7 +29,8 @@ import org.hebbcnn.util.NpyArray;
  *
  * <p>Initialisation as PyTorch's {@code nn.Linear}: weight and bias uniform in +-1/sqrt(features),
  * weight first, from {@code new SplittableRandom(seed)}. Dropout masks from {@link Dropout} with the
- * same seed and a saved draw counter, so {@link #save}/{@link #load} resume bit-identically.
+ * same seed and a saved draw counter, so {@link #save}/{@link #load} resume bit-identically. Its
+ * arrays are one {@link Module} ({@code fc.weight}, {@code fc.bias} and their momentum).
  */
 public final class LinearProbe implements AutoCloseable {
     public static final float DROPOUT = 0.5f;
@@ -35,10 +41,9 @@ public final class LinearProbe implements AutoCloseable {
     private final NDManager manager;
     private final long features;
     private final int classes;
+    private final Module module;
     private final NDArray weight;
     private final NDArray bias;
-    private final NDArray weightVelocity;
-    private final NDArray biasVelocity;
     private NesterovSgd sgd = new NesterovSgd(DEFAULT_LEARNING_RATE, DEFAULT_WEIGHT_DECAY);
     private float dropout = DROPOUT;
     private long seed;
@@ -56,14 +61,13 @@ public final class LinearProbe implements AutoCloseable {
         this.features = features;
         this.classes = classes;
         this.seed = seed;
+        module = new Module(manager, "fc");
+        weight = module.parameter("fc.weight", new Shape(classes, features)).value();
+        bias = module.parameter("fc.bias", new Shape(classes)).value();
         SplittableRandom random = new SplittableRandom(seed);
         float bound = (float) (1.0 / Math.sqrt(features));
-        weight = manager.create(UniformInit.draw(random, Math.multiplyExact((long) classes, features), bound), new Shape(classes, features));
-        bias = manager.create(UniformInit.draw(random, classes, bound), new Shape(classes));
-        weightVelocity = manager.zeros(weight.getShape());
-        biasVelocity = manager.zeros(bias.getShape());
-        weight.setRequiresGradient(true);
-        bias.setRequiresGradient(true);
+        weight.set(UniformInit.draw(random, Math.multiplyExact((long) classes, features), bound));
+        bias.set(UniformInit.draw(random, classes, bound));
     }
 
     /** One SGD step on features [B, ...] (B x features values) with labels [B]; returns the mean loss. */
@@ -79,8 +83,7 @@ public final class LinearProbe implements AutoCloseable {
                 loss = lossArray.getFloat();
                 collector.backward(lossArray);
             }
-            sgd.step(weight, weightVelocity);
-            sgd.step(bias, biasVelocity);
+            module.step(sgd);
             steps++;
             return loss;
         }
@@ -111,9 +114,7 @@ public final class LinearProbe implements AutoCloseable {
         if (labels != null) {
             labels.tempAttach(scope);
         }
-        for (NDArray a : new NDArray[] {weight, bias, weightVelocity, biasVelocity}) {
-            a.tempAttach(scope);
-        }
+        module.attach(scope);
     }
 
     public void setLearningRate(float lr) {
@@ -169,69 +170,40 @@ public final class LinearProbe implements AutoCloseable {
 
     /** Whether the weights, biases and momentum buffers are all finite. */
     public boolean parametersFinite() {
-        try (NDManager scope = manager.newSubManager()) {
-            for (NDArray a : new NDArray[] {weight, bias, weightVelocity, biasVelocity}) {
-                a.tempAttach(scope);
-                if (a.isNaN().any().getBoolean() || a.isInfinite().any().getBoolean()) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return module.finite();
     }
 
     /** Writes weights, momentum, seed, dropout counter, step count, learning rate and weight decay (.npz, atomic). */
     public void save(Path file) {
-        Map<String, NpyArray> arrays = new LinkedHashMap<>();
-        arrays.put("meta.version", NpyArray.of(new long[] {FORMAT_VERSION}, new long[] {1}));
-        arrays.put("meta.features", NpyArray.of(new long[] {features}, new long[] {1}));
-        arrays.put("meta.classes", NpyArray.of(new long[] {classes}, new long[] {1}));
-        arrays.put("meta.seed", NpyArray.of(new long[] {seed}, new long[] {1}));
-        arrays.put("meta.dropout_draws", NpyArray.of(new long[] {dropoutDraws}, new long[] {1}));
-        arrays.put("meta.steps", NpyArray.of(new long[] {steps}, new long[] {1}));
-        arrays.put("meta.learning_rate", NpyArray.of(new float[] {sgd.learningRate()}, new long[] {1}));
-        arrays.put("meta.weight_decay", NpyArray.of(new float[] {sgd.weightDecay()}, new long[] {1}));
-        arrays.put("fc.weight", NpyArray.of(weight));
-        arrays.put("fc.bias", NpyArray.of(bias));
-        arrays.put("momentum.fc.weight", NpyArray.of(weightVelocity));
-        arrays.put("momentum.fc.bias", NpyArray.of(biasVelocity));
-        NpzFile.write(file, arrays);
+        Map<String, NpyArray> meta = new LinkedHashMap<>();
+        meta.put("meta.version", ModuleFile.scalar(FORMAT_VERSION));
+        meta.put("meta.features", ModuleFile.scalar(features));
+        meta.put("meta.classes", ModuleFile.scalar(classes));
+        meta.put("meta.seed", ModuleFile.scalar(seed));
+        meta.put("meta.dropout_draws", ModuleFile.scalar(dropoutDraws));
+        meta.put("meta.steps", ModuleFile.scalar(steps));
+        meta.put("meta.learning_rate", ModuleFile.scalar(sgd.learningRate()));
+        meta.put("meta.weight_decay", ModuleFile.scalar(sgd.weightDecay()));
+        ModuleFile.write(file, meta, List.of(module));
     }
 
     /** Restores what {@link #save} wrote; a file for another size raises {@link InputError} naming it, changing nothing. */
     public void load(Path file) {
-        Map<String, NpyArray> arrays = NpzFile.read(file);
-        long version = NpzFile.longScalar(file, arrays, "meta.version", "linear probe");
-        if (version != FORMAT_VERSION) {
-            throw new InputError(file + ": linear probe file version " + version + ", expected " + FORMAT_VERSION);
-        }
-        long f = NpzFile.longScalar(file, arrays, "meta.features", "linear probe");
-        long c = NpzFile.longScalar(file, arrays, "meta.classes", "linear probe");
+        ModuleFile in = ModuleFile.read(file, "linear probe");
+        in.checkVersion(FORMAT_VERSION);
+        long f = in.longScalar("meta.features");
+        long c = in.longScalar("meta.classes");
         if (f != features || c != classes) {
             throw new InputError(file + ": a probe for " + f + " features and " + c + " classes, this one has " + features
                     + " and " + classes);
         }
-        Map<String, NDArray> targets = new LinkedHashMap<>();
-        targets.put("fc.weight", weight);
-        targets.put("fc.bias", bias);
-        targets.put("momentum.fc.weight", weightVelocity);
-        targets.put("momentum.fc.bias", biasVelocity);
-        for (Map.Entry<String, NDArray> e : targets.entrySet()) {
-            NpyArray a = arrays.get(e.getKey());
-            if (a == null || a.dtype() != Npy.Dtype.FLOAT32
-                    || !java.util.Arrays.equals(a.shape(), e.getValue().getShape().getShape())) {
-                throw new InputError(file + ": missing or misshapen '" + e.getKey() + "' (expected <f4 "
-                        + Npy.shapeRepr(e.getValue().getShape().getShape()) + ")");
-            }
-        }
-        long fileSeed = NpzFile.longScalar(file, arrays, "meta.seed", "linear probe");
-        long draws = NpzFile.longScalar(file, arrays, "meta.dropout_draws", "linear probe");
-        long fileSteps = NpzFile.longScalar(file, arrays, "meta.steps", "linear probe");
-        float lr = NpzFile.floatScalar(file, arrays, "meta.learning_rate", "linear probe");
-        float wd = NpzFile.floatScalar(file, arrays, "meta.weight_decay", "linear probe");
-        for (Map.Entry<String, NDArray> e : targets.entrySet()) {
-            e.getValue().set(arrays.get(e.getKey()).toFloatArray());
-        }
+        Runnable restore = in.restorer(List.of(module));
+        long fileSeed = in.longScalar("meta.seed");
+        long draws = in.longScalar("meta.dropout_draws");
+        long fileSteps = in.longScalar("meta.steps");
+        float lr = in.floatScalar("meta.learning_rate");
+        float wd = in.floatScalar("meta.weight_decay");
+        restore.run();
         seed = fileSeed;
         dropoutDraws = draws;
         steps = fileSteps;

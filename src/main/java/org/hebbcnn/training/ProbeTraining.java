@@ -19,6 +19,7 @@ import org.hebbcnn.data.BatchOptions;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.layers.HebbianLayer;
+import org.hebbcnn.nn.Accuracy;
 import org.hebbcnn.rules.Shc;
 import org.hebbcnn.util.AtomicFiles;
 import org.hebbcnn.util.Progress;

@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import org.hebbcnn.layers.HebbianLayer;
+import org.hebbcnn.nn.Accuracy;
+import org.hebbcnn.nn.Dropout;
+import org.hebbcnn.nn.NpzFile;
 import org.hebbcnn.rules.Rules;
-import org.hebbcnn.training.Accuracy;
-import org.hebbcnn.training.Dropout;
-import org.hebbcnn.training.NpzFile;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.NpyArray;
@@ -61,7 +61,7 @@ class BackpropNetworkTest {
     @ParameterizedTest
     @ValueSource(ints = {10, 100}) // MNIST-like and CIFAR-like: both 3x32x32 after preprocessing
     void everyLayerHasThePapersShape(int classes) {
-        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, classes, 0)) {
+        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, Plans.tryout(classes), 0)) {
             NDArray x = new Images(classes, 0.5f, 1).batch(m, 3)[0];
             Shape[] expected = {new Shape(3, 96, 14, 14), new Shape(3, 128, 12, 12), new Shape(3, 192, 5, 5),
                 new Shape(3, 256, 3, 3), new Shape(3, 4096), new Shape(3, classes)};
@@ -82,7 +82,7 @@ class BackpropNetworkTest {
     /** Running layers 4-6 on layer 3's output gives what the whole network gives (eval mode). */
     @Test
     void layerRangesComposeToTheWholeNetwork() {
-        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, 10, 4)) {
+        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, Plans.tryout(10), 4)) {
             NDArray x = new Images(10, 0.5f, 2).batch(m, 4)[0];
             NDList all = net.forward(x, false);
             NDList top = net.forward(all.get(2), 4, 6, false);
@@ -100,9 +100,9 @@ class BackpropNetworkTest {
     @Test
     void sameSeedGivesBitIdenticalPyTorchStyleInitialWeights() {
         try (NDManager m = Djl.newManager();
-                BackpropNetwork a = new BackpropNetwork(m, 10, 7);
-                BackpropNetwork b = new BackpropNetwork(m, 10, 7);
-                BackpropNetwork c = new BackpropNetwork(m, 10, 8)) {
+                BackpropNetwork a = new BackpropNetwork(m, Plans.tryout(10), 7);
+                BackpropNetwork b = new BackpropNetwork(m, Plans.tryout(10), 7);
+                BackpropNetwork c = new BackpropNetwork(m, Plans.tryout(10), 8)) {
             for (int l = 1; l <= 6; l++) {
                 assertArrayEquals(a.weight(l).toFloatArray(), b.weight(l).toFloatArray(), "layer " + l);
                 assertArrayEquals(a.bias(l).toFloatArray(), b.bias(l).toFloatArray(), "layer " + l);
@@ -128,7 +128,7 @@ class BackpropNetworkTest {
     /** Batch-norm 1d of layer 5 as PyTorch: batch statistics, running stats with momentum 0.1 (unbiased variance). */
     @Test
     void batchNormFollowsPyTorch() {
-        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, 10, 1)) {
+        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, Plans.tryout(10), 1)) {
             NDArray x = m.randomNormal(new Shape(6, 2304));
             NDArray h = x.matMul(net.weight(5).transpose()).add(net.bias(5)).maximum(0f);
             NDArray mean = h.mean(new int[] {0});
@@ -152,7 +152,7 @@ class BackpropNetworkTest {
      */
     @Test
     void firstStepOfTheClassifierMatchesTheAnalyticGradient() {
-        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, 5, 11)) {
+        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, Plans.tryout(5), 11)) {
             int batch = 4;
             NDArray f = m.randomNormal(new Shape(batch, 4096));
             NDArray labels = m.create(new long[] {0, 3, 3, 4});
@@ -180,7 +180,7 @@ class BackpropNetworkTest {
 
     @Test
     void learnsASeparableSyntheticTask() {
-        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, 10, 0)) {
+        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, Plans.tryout(10), 0)) {
             Images images = new Images(10, 1.5f, 3);
             NDArray[] test = images.batch(m, 200);
             long untrained = Accuracy.top1(net.scores(test[0]), test[1]);
@@ -208,7 +208,7 @@ class BackpropNetworkTest {
 
     @Test
     void aFrozenLayerStaysBitIdenticalWhileTheOthersLearn() {
-        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, 10, 2)) {
+        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, Plans.tryout(10), 2)) {
             net.setLearningRate(0.01f);
             net.setWeightDecay(5e-2f);
             net.setTrainable(3, false);
@@ -244,9 +244,9 @@ class BackpropNetworkTest {
     @Test
     void trainingResumedFromAFileIsBitIdentical() {
         try (NDManager m = Djl.newManager();
-                BackpropNetwork straight = new BackpropNetwork(m, 10, 5);
-                BackpropNetwork interrupted = new BackpropNetwork(m, 10, 5);
-                BackpropNetwork resumed = new BackpropNetwork(m, 10, 77)) {
+                BackpropNetwork straight = new BackpropNetwork(m, Plans.tryout(10), 5);
+                BackpropNetwork interrupted = new BackpropNetwork(m, Plans.tryout(10), 5);
+                BackpropNetwork resumed = new BackpropNetwork(m, Plans.tryout(10), 77)) {
             Images images = new Images(10, 1f, 6);
             NDArray[][] batches = new NDArray[4][];
             for (int i = 0; i < 4; i++) {
@@ -282,8 +282,8 @@ class BackpropNetworkTest {
     @Test
     void loadingAFileForAnotherNetworkIsAnInputErrorNamingTheFile() {
         try (NDManager m = Djl.newManager();
-                BackpropNetwork cifar100 = new BackpropNetwork(m, 100, 0);
-                BackpropNetwork mnist = new BackpropNetwork(m, 10, 0)) {
+                BackpropNetwork cifar100 = new BackpropNetwork(m, Plans.tryout(100), 0);
+                BackpropNetwork mnist = new BackpropNetwork(m, Plans.tryout(10), 0)) {
             Path file = dir.resolve("cifar100-model.npz");
             cifar100.save(file);
             float[] w = mnist.weight(1).toFloatArray();
@@ -306,8 +306,8 @@ class BackpropNetworkTest {
     @Test
     void resetAndSetParameters() {
         try (NDManager m = Djl.newManager();
-                BackpropNetwork a = new BackpropNetwork(m, 10, 1);
-                BackpropNetwork b = new BackpropNetwork(m, 10, 2)) {
+                BackpropNetwork a = new BackpropNetwork(m, Plans.tryout(10), 1);
+                BackpropNetwork b = new BackpropNetwork(m, Plans.tryout(10), 2)) {
             b.resetLayer(4, 1);
             assertArrayEquals(a.weight(4).toFloatArray(), b.weight(4).toFloatArray());
             assertFalse(java.util.Arrays.equals(a.weight(3).toFloatArray(), b.weight(3).toFloatArray()));

@@ -18,7 +18,7 @@ public final class BackpropStepTiming {
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, 100, 0)) {
+        try (NDManager m = Djl.newManager(); BackpropNetwork net = new BackpropNetwork(m, Plans.tryout(100), 0)) {
             NDArray x = m.randomNormal(new Shape(64, 3, 32, 32));
             NDArray y = m.randomInteger(0, 100, new Shape(64), DataType.INT64);
             net.setLearningRate(1e-3f);

@@ -33,13 +33,13 @@ class FrozenFeaturesTest {
         ImageSet validation = HebbianNetworkTest.imageSet("val", 12, 3, 2);
         int epochs = 3;
         try (NDManager m = Djl.newManager(); ChannelNormalization norm = ChannelNormalization.fit(train);
-                BackpropNetwork base = new BackpropNetwork(m, 3, 5)) {
+                BackpropNetwork base = new BackpropNetwork(m, Plans.tryout(3), 5)) {
             UnaryOperator<NDArray> below = x -> base.forward(x, 1, 4, false).get(3);
             float[][] weights = new float[2][];
             long[] computed = new long[2];
             long[] budgets = {1L << 30, 0};
             for (int run = 0; run < 2; run++) {
-                try (BackpropNetwork top = new BackpropNetwork(m, 3, 6)) {
+                try (BackpropNetwork top = new BackpropNetwork(m, Plans.tryout(3), 6)) {
                     BackpropNetworkTraining t = new BackpropNetworkTraining(m, top, train, validation, norm, 8,
                             LearningRateSchedule.baseline(), 7, epochs, 1, "top").from(5, below, budgets[run]);
                     CheckpointedTraining.run(tmp.resolve("bp" + run), epochs, t, s -> {});

@@ -74,9 +74,9 @@ class HybridFreezingTest {
     void trainingUpperStagesLeavesFrozenLayersBitIdentical() {
         HebbianNetworkTest.Task task = new HebbianNetworkTest.Task(3, 0.5f, 7);
         try (NDManager m = Djl.newManager();
-                BackpropNetwork base = new BackpropNetwork(m, 3, 1);
+                BackpropNetwork base = new BackpropNetwork(m, Plans.tryout(3), 1);
                 HebbianNetwork hebb = new HebbianNetwork(m, 3, Rules.byName("hpca"), 2);
-                BackpropNetwork top = new BackpropNetwork(m, 3, 3)) {
+                BackpropNetwork top = new BackpropNetwork(m, Plans.tryout(3), 3)) {
             // the base as trained: a few steps so that its batch-norm statistics are not the defaults
             for (int i = 0; i < 2; i++) {
                 NDArray[] b = task.batch(m, 8);

@@ -89,7 +89,7 @@ public final class TryoutFixture {
                     putAll(out, rule + ".forward", net.forward(batch(m, 9).get(0)));
                 }
             }
-            try (BackpropNetwork bp = new BackpropNetwork(m, CLASSES, SEED)) {
+            try (BackpropNetwork bp = new BackpropNetwork(m, Plans.tryout(CLASSES), SEED)) {
                 bp.setLearningRate(1e-3f);
                 bp.setWeightDecay(5e-2f);
                 for (int n = 0; n < 2; n++) {
@@ -102,7 +102,7 @@ public final class TryoutFixture {
                 }
                 putAll(out, "bp.forward", bp.forward(batch(m, 9).get(0), false));
             }
-            try (Vae vae = new Vae(m, SEED)) {
+            try (Vae vae = new Vae(m, Plans.tryout(10), SEED)) {
                 for (int n = 0; n < 2; n++) {
                     out.put("vae.loss" + n, Float.toString(vae.trainStep(batch(m, n).get(0))));
                 }

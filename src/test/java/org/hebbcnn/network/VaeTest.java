@@ -15,11 +15,11 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
+import org.hebbcnn.nn.NesterovSgd;
+import org.hebbcnn.nn.NpzFile;
 import org.hebbcnn.reports.KernelGrid;
 import org.hebbcnn.reports.ReconstructionGrid;
 import org.hebbcnn.training.CheckpointedTraining;
-import org.hebbcnn.training.NesterovSgd;
-import org.hebbcnn.training.NpzFile;
 import org.hebbcnn.training.VaeTraining;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.NpyArray;
@@ -57,7 +57,7 @@ class VaeTest {
     /** Shapes, and the encoder is BackpropNetwork's layers 1-5: same initial weights, same eval features. */
     @Test
     void shapesAndTheEncoderIsTheBackpropTwin() {
-        try (NDManager m = Djl.newManager(); Vae vae = new Vae(m, 3); BackpropNetwork twin = new BackpropNetwork(m, 10, 3)) {
+        try (NDManager m = Djl.newManager(); Vae vae = new Vae(m, Plans.tryout(10), 3); BackpropNetwork twin = new BackpropNetwork(m, Plans.tryout(10), 3)) {
             NDArray x = images(m, 4);
             NDArray r = vae.reconstruct(x);
             assertEquals(new Shape(4, 3, 32, 32), r.getShape());
@@ -102,7 +102,7 @@ class VaeTest {
             }
             NDArray x = m.create(pre, new Shape(2, 3, 4, 4));
             NDArray pooled = Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
-            NDArray s = Vae.switches(x);
+            NDArray s = MaxUnpool.switches(x, 2);
             NDArray yArray = m.create(y, new Shape(2, 3, 2, 2));
             yArray.setRequiresGradient(true);
             float[] g = new float[pre.length];
@@ -111,7 +111,7 @@ class VaeTest {
             }
             NDArray out;
             try (GradientCollector c = m.getEngine().newGradientCollector()) {
-                out = Vae.unpool(yArray, s);
+                out = MaxUnpool.unpool(yArray, s, 2);
                 c.backward(out.mul(m.create(g, new Shape(2, 3, 4, 4))).sum());
             }
             float[] expected = new float[pre.length];
@@ -194,7 +194,7 @@ class VaeTest {
      */
     @Test
     void theLossFallsOnASmallFixedSet() {
-        try (NDManager m = Djl.newManager(); Vae vae = new Vae(m, 1)) {
+        try (NDManager m = Djl.newManager(); Vae vae = new Vae(m, Plans.tryout(10), 1)) {
             NDArray x = images(m, 8);
             List<Vae.Loss> losses = new ArrayList<>();
             for (int step = 0; step < 10; step++) {
@@ -219,9 +219,9 @@ class VaeTest {
     @Test
     void trainingResumedFromAFileIsBitIdentical() {
         try (NDManager m = Djl.newManager();
-                Vae straight = new Vae(m, 5);
-                Vae interrupted = new Vae(m, 5);
-                Vae resumed = new Vae(m, 77)) {
+                Vae straight = new Vae(m, Plans.tryout(10), 5);
+                Vae interrupted = new Vae(m, Plans.tryout(10), 5);
+                Vae resumed = new Vae(m, Plans.tryout(10), 77)) {
             NDArray all = images(m, 16);
             NDArray[] batches = {all.get("0:8"), all.get("8:16"), all.get("4:12")};
             for (NDArray b : batches) {
@@ -268,7 +268,7 @@ class VaeTest {
 
     @Test
     void reconstructionGridHasARowOfOriginalsAboveTheReconstructions() throws Exception {
-        try (NDManager m = Djl.newManager(); Vae vae = new Vae(m, 2)) {
+        try (NDManager m = Djl.newManager(); Vae vae = new Vae(m, Plans.tryout(10), 2)) {
             NDArray x = images(m, 4);
             Path png = dir.resolve("sub/recon.png");
             KernelGrid.Layout layout = ReconstructionGrid.write(x, vae.reconstruct(x), png);
@@ -293,7 +293,7 @@ class VaeTest {
         }
         ImageSet set = new ImageSet("waves", 3, 32, 32, pixels, new int[16], 1);
         List<String> log = new ArrayList<>();
-        try (NDManager m = Djl.newManager(); Vae vae = new Vae(m, 0)) {
+        try (NDManager m = Djl.newManager(); Vae vae = new Vae(m, Plans.tryout(10), 0)) {
             VaeTraining training = new VaeTraining(m, vae, set, set, Normalization.none(), 8, 0, 1, "vae");
             CheckpointedTraining.Outcome outcome = CheckpointedTraining.run(dir.resolve("ckpt"), 1, training, log::add);
             double v = outcome.state().bestValidation();

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.Random;
+import org.hebbcnn.nn.Accuracy;
+import org.hebbcnn.nn.Losses;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.junit.jupiter.api.Test;
@@ -115,7 +117,7 @@ class LinearProbeTest {
             plain.setMomentum(0f);
             NDArray[] b = new Task(9).batch(m, 16);
             // Without dropout the training loss of a step is the eval loss before it.
-            float evalLoss = org.hebbcnn.training.Losses.softmaxCrossEntropy(plain.scores(b[0]), b[1]).getFloat();
+            float evalLoss = org.hebbcnn.nn.Losses.softmaxCrossEntropy(plain.scores(b[0]), b[1]).getFloat();
             assertEquals(evalLoss, plain.trainStep(b[0], b[1]), 1e-5f);
             assertNotEquals(evalLoss, paper.trainStep(b[0], b[1]), 1e-5f, "the paper's dropout 0.5 drops units");
             float[] w1 = plain.weight().toFloatArray();

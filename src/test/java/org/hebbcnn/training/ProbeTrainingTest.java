@@ -16,6 +16,7 @@ import java.util.Random;
 import org.hebbcnn.data.ChannelNormalization;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.architecture.NetworkSpec;
+import org.hebbcnn.nn.NpzFile;
 import org.hebbcnn.training.ProbeTraining.EpochScores;
 import org.hebbcnn.training.ProbeTraining.Result;
 import org.hebbcnn.util.Djl;

@@ -1,4 +1,4 @@
-package org.hebbcnn.training;
+package org.hebbcnn.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;

@@ -1,4 +1,4 @@
-package org.hebbcnn.training;
+package org.hebbcnn.nn;
 
 import java.io.IOException;
 import java.io.InputStream;
