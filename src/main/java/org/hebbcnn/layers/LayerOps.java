@@ -3,6 +3,7 @@ package org.hebbcnn.layers;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
 import org.hebbcnn.architecture.LayerSpec;
 import org.hebbcnn.architecture.PoolSpec;
@@ -53,7 +54,7 @@ public final class LayerOps {
     public static NDArray activate(NDArray u, LayerSpec layer) {
         switch (layer.activation()) {
             case "relu":
-                return u.maximum(0f);
+                return Activation.relu(u); // torch.relu: gradient 0 at 0, as PyTorch's backprop (maximum gives 0.5)
             case "none":
                 return u;
             case "triangle":

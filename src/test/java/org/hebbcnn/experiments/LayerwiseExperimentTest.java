@@ -66,8 +66,8 @@ class LayerwiseExperimentTest {
                 "network:",
                 "  name: small3",
                 "  layers:",
-                "    - {type: conv, width: 12, kernel: 5, padding: 2, paddingMode: reflect, pool: {type: max, size: 4, stride: 2, padding: 1}, norm: batch}",
-                "    - {type: conv, width: 16, kernel: 3, activation: triangle, power: 1.5, norm: batch-no-affine, normPosition: before, pool: {type: avg, size: 2}}",
+                "    - {type: conv, width: 32, kernel: 5, padding: 2, paddingMode: reflect, pool: {type: max, size: 4, stride: 2, padding: 1}, norm: batch}",
+                "    - {type: conv, width: 64, kernel: 3, activation: triangle, power: 1.5, norm: batch-no-affine, normPosition: before, pool: {type: avg, size: 2}}",
                 "    - {type: classifier}",
                 ""));
         Result r = cli(layerwise("mnist", mnist, "bp,hpca", 1, out, "--config", config.toString()));
