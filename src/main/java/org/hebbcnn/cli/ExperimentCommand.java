@@ -80,6 +80,11 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--validation-images", description = "Use only the first N validation images (0 = all).")
         Integer validationImages;
 
+        @Option(names = "--keep-features", description = "Keep each base network's feature store (bases/<method>/"
+                + "seed-<i>/features/: its layers' outputs for every image, float32, GBs on the full splits) after its "
+                + "probes finish; by default it is deleted then.")
+        boolean keepFeatures;
+
         @Option(names = "--out", required = true, description = "Output folder (tables: table.md, table.csv, results.json; "
                 + "config.yaml and run.json record how they were made).")
         Path out;
@@ -141,7 +146,8 @@ public final class ExperimentCommand implements Runnable {
         /** A workspace of its own under the output folder: bases/ and stages/. */
         Workspace workspace() {
             return new Workspace(config.settings(), config.hyperparameters(), config.dataDirectory(),
-                    profile.out.resolve(Workspace.BASES), profile.out.resolve(Workspace.STAGES), log());
+                    profile.out.resolve(Workspace.BASES), profile.out.resolve(Workspace.STAGES), log())
+                    .keepFeatures(profile.keepFeatures);
         }
 
         /** Claims the output folder, records the configuration and the run, runs, and records the wall time. */
@@ -183,7 +189,7 @@ public final class ExperimentCommand implements Runnable {
             config = profile.resolve(methods, null, null);
             Path out = profile.out;
             Workspace ws = new Workspace(config.settings(), config.hyperparameters(), config.dataDirectory(),
-                    out.resolve("runs"), out.resolve(Workspace.STAGES), log());
+                    out.resolve("runs"), out.resolve(Workspace.STAGES), log()).keepFeatures(profile.keepFeatures);
             return run(ws.identity(), () -> Map.of(out, new LayerwiseExperiment(ws, out).run()));
         }
     }
@@ -250,6 +256,7 @@ public final class ExperimentCommand implements Runnable {
             config = profile.resolve(methods, rules, configs);
             AllExperiments all = new AllExperiments(config.settings(), config.hyperparameters(), config.rules,
                     config.configs, config.dataDirectory(), profile.out, log());
+            all.workspace().keepFeatures(profile.keepFeatures);
             return run(workspace().identity(), () -> {
                 Map<Path, ResultsTable> tables = new LinkedHashMap<>();
                 all.run().forEach((name, table) -> tables.put(profile.out.resolve(name), table));

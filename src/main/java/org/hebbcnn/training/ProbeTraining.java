@@ -13,11 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import me.tongfei.progressbar.ProgressBar;
-import org.hebbcnn.data.Batch;
-import org.hebbcnn.data.BatchIterator;
 import org.hebbcnn.data.BatchOptions;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
+import org.hebbcnn.features.FeatureBatch;
+import org.hebbcnn.features.FeatureBatches;
+import org.hebbcnn.features.FeatureSource;
 import org.hebbcnn.layers.HebbianLayer;
 import org.hebbcnn.layers.TryOutShapes;
 import org.hebbcnn.rules.Shc;
@@ -34,6 +35,11 @@ import org.hebbcnn.util.Progress;
  * the test set and the scores are kept in the history (saved with each checkpoint); a probe's
  * result is its test accuracy at its own best validation epoch. The test scores are never used
  * to choose anything.
+ *
+ * <p>Where the features come from is a {@link FeatureSource}: the frozen network run on every batch
+ * (the default), or a {@link org.hebbcnn.features.FeatureStore} that ran it once per image
+ * ({@link #readFeaturesFrom}). Both serve the same batches in the same order, so the probes' steps
+ * and dropout masks are the same.
  */
 public final class ProbeTraining implements CheckpointedTraining.Model {
     public static final List<String> KINDS = List.of("sgd", "shc");
@@ -73,6 +79,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
     private final List<LinearProbe> sgd = new ArrayList<>();
     private final List<HebbianLayer> shc = new ArrayList<>();
     private List<EpochScores> history = new ArrayList<>();
+    private FeatureSource source;
 
     public ProbeTraining(NDManager manager, Features features, int classes, ImageSet train, ImageSet validation,
             ImageSet test, Normalization normalization, int batchSize, LearningRateSchedule schedule,
@@ -106,6 +113,19 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         }
     }
 
+    /** Reads the features from {@code source} (e.g. a feature store) instead of running the network per batch. */
+    public ProbeTraining readFeaturesFrom(FeatureSource source) {
+        this.source = source;
+        return this;
+    }
+
+    private FeatureSource source() {
+        if (source == null) {
+            source = FeatureSource.live(normalization, features::apply);
+        }
+        return source;
+    }
+
     /** Position of a probe in the score arrays. */
     public static int index(String kind, int layer) {
         int k = KINDS.indexOf(kind);
@@ -121,14 +141,13 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         for (LinearProbe p : sgd) {
             p.setLearningRate(lr);
         }
-        BatchIterator batches = BatchIterator.of(train, normalization, BatchOptions.training(batchSize, shuffleSeed),
-                epoch, manager);
+        FeatureBatches batches = source().batches(train, BatchOptions.training(batchSize, shuffleSeed), epoch, manager);
         long seen = 0;
         long[] correct = new long[LAYERS];
         try (ProgressBar bar = Progress.bar(label + " epoch " + (epoch + 1) + "/" + epochs, batches.batchCount())) {
-            for (Batch b : batches) {
+            for (FeatureBatch b : batches) {
                 try (b) {
-                    NDList f = features.apply(b.images());
+                    NDList f = b.features();
                     NDArray teacher = b.labels().oneHot(classes).toType(DataType.FLOAT32, false);
                     for (int l = 0; l < LAYERS; l++) {
                         NDArray x = flat(f.get(l));
@@ -170,9 +189,9 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         int n = KINDS.size() * LAYERS;
         long[] top1 = new long[n];
         long[] top5 = new long[n];
-        for (Batch b : BatchIterator.of(set, normalization, BatchOptions.evaluation(Evaluation.BATCH), 0, manager)) {
+        for (FeatureBatch b : source().batches(set, BatchOptions.evaluation(Evaluation.BATCH), 0, manager)) {
             try (b) {
-                NDList f = features.apply(b.images());
+                NDList f = b.features();
                 for (int l = 1; l <= LAYERS; l++) {
                     NDArray x = flat(f.get(l - 1));
                     NDArray s1 = sgd.get(l - 1).scores(x);
