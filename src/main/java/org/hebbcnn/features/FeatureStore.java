@@ -96,6 +96,8 @@ public final class FeatureStore implements FeatureSource, AutoCloseable {
     private final NDManager manager;
     private final Consumer<String> log;
     private final Map<ImageSet, Table> tables = new IdentityHashMap<>();
+    private long flushBytes = (long) FLUSH_MIB << 20;
+    private long mapBytes = (long) MAP_MIB << 20;
     private Boolean inMemory;
     private boolean built;
     private long computedImages;
@@ -134,6 +136,13 @@ public final class FeatureStore implements FeatureSource, AutoCloseable {
         this.key = key;
         this.manager = parent.newSubManager();
         this.log = log;
+    }
+
+    /** For tests: flush (and count in the header) after every {@code bytes} written, map files in chunks of {@code map}. */
+    FeatureStore chunkSizes(long bytes, long map) {
+        this.flushBytes = bytes;
+        this.mapBytes = map;
+        return this;
     }
 
     /** Computes every set's features that are not stored yet (at once; {@link #batches} does it when first asked). */
@@ -224,7 +233,7 @@ public final class FeatureStore implements FeatureSource, AutoCloseable {
                     position += b.size();
                     computedImages += b.size();
                     unflushed += b.size() * rowBytes(shapes);
-                    if (files != null && unflushed >= (long) FLUSH_MIB << 20 && position < set.size()) {
+                    if (files != null && unflushed >= flushBytes && position < set.size()) {
                         for (FileChannel c : files) {
                             c.force(false);
                         }
@@ -313,7 +322,7 @@ public final class FeatureStore implements FeatureSource, AutoCloseable {
         for (int l = 0; l < shapes.length; l++) {
             long f = size(shapes[l]);
             long row = f * Float.BYTES;
-            int per = (int) Math.max(1, Math.min(images, ((long) MAP_MIB << 20) / row));
+            int per = (int) Math.max(1, Math.min(images, mapBytes / row));
             rowsPerChunk[l] = per;
             chunks[l] = new NDArray[(images + per - 1) / per];
             try (FileChannel c = FileChannel.open(data(name, l), StandardOpenOption.READ)) {
