@@ -357,16 +357,31 @@ public final class FeatureStore implements FeatureSource, AutoCloseable {
                 for (int j = 0; j < rows.length; j++) {
                     labels[j] = set.label(rows[j]);
                 }
-                NDList f = new NDList(t.shapes().length);
-                for (int l = 0; l < t.shapes().length; l++) {
-                    f.add(gather(t, l, rows, sub));
-                }
-                return new FeatureBatch(sub, f, sub.create(labels), rows);
+                return new FeatureBatch(sub, gather(t, rows, sub), sub.create(labels), rows);
             } catch (RuntimeException e) {
                 sub.close();
                 throw e;
             }
         });
+    }
+
+    /** Every layer's output for images {@code indices} of {@code set} (in that order), on {@code target}. */
+    public NDList rows(ImageSet set, int[] indices, NDManager target) {
+        build();
+        Table t = tables.get(set);
+        if (t == null) {
+            throw new IllegalArgumentException("feature store: image set '" + set.name() + "' is not one of its sets "
+                    + sets.keySet());
+        }
+        return gather(t, indices, target);
+    }
+
+    private static NDList gather(Table t, int[] rows, NDManager target) {
+        NDList f = new NDList(t.shapes().length);
+        for (int l = 0; l < t.shapes().length; l++) {
+            f.add(gather(t, l, rows, target));
+        }
+        return f;
     }
 
     /** Rows {@code rows} of layer {@code l}, [B, shape], on {@code target}. */
