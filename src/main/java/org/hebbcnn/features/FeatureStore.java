@@ -29,12 +29,14 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
 import org.hebbcnn.data.Batch;
 import org.hebbcnn.data.BatchIterator;
 import org.hebbcnn.data.BatchOptions;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.util.AtomicFiles;
+import org.hebbcnn.util.Progress;
 
 /**
  * A frozen network's output for every image of a few image sets, computed once and read back by
@@ -197,8 +199,12 @@ public final class FeatureStore implements FeatureSource, AutoCloseable {
         }
         int position = done;
         long unflushed = 0;
-        try {
-            for (Batch b : BatchIterator.of(rest, normalization, BatchOptions.evaluation(batch), 0, manager)) {
+        BatchIterator batches = BatchIterator.of(rest, normalization, BatchOptions.evaluation(batch), 0, manager);
+        try (ProgressBar bar = dir == null ? null : Progress.bar("features of " + name, batches.batchCount())) {
+            for (Batch b : batches) {
+                if (bar != null) {
+                    bar.step();
+                }
                 try (b) {
                     NDList f = network.apply(b.images());
                     if (shapes == null) {
