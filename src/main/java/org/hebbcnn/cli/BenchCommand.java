@@ -100,7 +100,10 @@ public final class BenchCommand implements Runnable {
 
     @Command(name = "epoch", mixinStandardHelpOptions = true,
             description = {"Wall time of one HPCA training epoch (all layers learning) over N training images",
-                "against a forward-only pass over the same images, and the same for backprop; peak memory."})
+                "against a forward-only pass over the same images, and the same for backprop; peak memory.",
+                "Also the probes' cost: the frozen HPCA network's features stored once (on files), one probe epoch",
+                "(SGD and SHC on layers 1-5) and its scoring from the store, scaled to the dataset's splits: 20 probe",
+                "epochs against one forward pass over the three splits (goal: at most 1.5)."})
     static final class EpochCmd implements Callable<Integer> {
         @Option(names = "--dataset", defaultValue = "cifar10", description = "mnist or cifar10 (default: ${DEFAULT-VALUE}).")
         String dataset;
@@ -114,7 +117,8 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up batches per network (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "0", description = "Untimed warm-up batches of each phase, run just "
+                + "before it is timed; 0: a whole untimed pass (default: ${DEFAULT-VALUE}).")
         int warmup;
 
         @Option(names = "--json", description = "Also write the results as JSON to this file.")
@@ -135,7 +139,8 @@ public final class BenchCommand implements Runnable {
                     Djl.describeEngine(), Runtime.getRuntime().availableProcessors());
             EpochBenchmark.Result r;
             try (Normalization norm = ChannelNormalization.fit(train); NDManager m = Djl.newManager()) {
-                r = new EpochBenchmark(batch, warmup).run(m, splits.datasetName(), subset, norm, splits.numClasses());
+                int[] sizes = {train.size(), splits.validation().size(), splits.test().size()};
+                r = new EpochBenchmark(batch, warmup).run(m, splits.datasetName(), subset, norm, splits.numClasses(), sizes);
             }
             System.out.printf("%-26s %10s %12s %14s %14s%n", "phase", "seconds", "images/s", "peak RSS MiB", "peak heap MiB");
             for (EpochBenchmark.Phase p : r.phases()) {
@@ -144,6 +149,13 @@ public final class BenchCommand implements Runnable {
             }
             System.out.printf("HPCA epoch / forward-only: %.2f (goal <= 3)%n", r.hpcaRatio());
             System.out.printf("backprop epoch / forward-only: %.2f%n", r.backpropRatio());
+            EpochBenchmark.ProbeCost p = r.probes();
+            System.out.printf("%d probe epochs on all layers from the store, scaled to %d + %d + %d images: %.0f s "
+                    + "(%.1f s per epoch); one hpca forward pass over the three splits: %.0f s; ratio %.2f (goal <= 1.5)%n",
+                    EpochBenchmark.PROBE_EPOCHS, p.splitImages()[0], p.splitImages()[1], p.splitImages()[2],
+                    p.twentyEpochsSeconds(), p.probeEpochSeconds(), p.forwardSeconds(), p.ratio());
+            System.out.printf("with the feature extraction (%.0f s, once): %.2f%n", p.extractionSeconds(),
+                    p.ratioWithExtraction());
             if (!r.perPhasePeaks()) {
                 System.out.println("(peak RSS could not be reset between phases: figures are cumulative)");
             }

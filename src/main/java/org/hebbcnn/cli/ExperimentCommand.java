@@ -80,6 +80,11 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--validation-images", description = "Use only the first N validation images (0 = all).")
         Integer validationImages;
 
+        @Option(names = "--keep-features", description = "Keep each base network's feature store (bases/<method>/"
+                + "seed-<i>/features/: its layers' outputs for every image, float32, GBs on the full splits) after its "
+                + "probes finish; by default it is deleted then.")
+        boolean keepFeatures;
+
         @Option(names = "--out", required = true, description = "Output folder (tables: table.md, table.csv, results.json; "
                 + "config.yaml and run.json record how they were made).")
         Path out;
@@ -140,7 +145,8 @@ public final class ExperimentCommand implements Runnable {
 
         /** A workspace of its own under the output folder: bases/ and stages/. */
         Workspace workspace() {
-            return new Workspace(config, profile.out.resolve(Workspace.BASES), profile.out.resolve(Workspace.STAGES), log());
+            return new Workspace(config, profile.out.resolve(Workspace.BASES), profile.out.resolve(Workspace.STAGES), log())
+                    .keepFeatures(profile.keepFeatures);
         }
 
         /** Claims the output folder, records the configuration and the run, runs, and records the wall time. */
@@ -181,7 +187,8 @@ public final class ExperimentCommand implements Runnable {
         public Integer call() throws Exception {
             config = profile.resolve(methods, null, null);
             Path out = profile.out;
-            Workspace ws = new Workspace(config, out.resolve("runs"), out.resolve(Workspace.STAGES), log());
+            Workspace ws = new Workspace(config, out.resolve("runs"), out.resolve(Workspace.STAGES), log())
+                    .keepFeatures(profile.keepFeatures);
             return run(ws.identity(), () -> Map.of(out, new LayerwiseExperiment(ws, out).run()));
         }
     }
@@ -247,6 +254,7 @@ public final class ExperimentCommand implements Runnable {
         public Integer call() throws Exception {
             config = profile.resolve(methods, rules, configs);
             AllExperiments all = new AllExperiments(config, profile.out, log());
+            all.workspace().keepFeatures(profile.keepFeatures);
             return run(workspace().identity(), () -> {
                 Map<Path, ResultsTable> tables = new LinkedHashMap<>();
                 all.run().forEach((name, table) -> tables.put(profile.out.resolve(name), table));

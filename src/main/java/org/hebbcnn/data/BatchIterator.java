@@ -35,11 +35,35 @@ public final class BatchIterator implements Iterator<Batch>, Iterable<Batch> {
         this.normalization = normalization == null ? Normalization.none() : normalization;
         this.options = options;
         this.manager = manager;
-        this.order = options.shuffle() ? epochOrder(set.size(), options.seed(), epoch) : Shuffle.identity(set.size());
-        int n = set.size();
+        this.order = order(set.size(), options, epoch);
+        this.end = end(set.size(), options);
+    }
+
+    private static int[] order(int n, BatchOptions options, int epoch) {
+        return options.shuffle() ? epochOrder(n, options.seed(), epoch) : Shuffle.identity(n);
+    }
+
+    /** How many of the epoch's order are served: all, or all but a dropped last batch. */
+    private static int end(int n, BatchOptions options) {
         int rest = n % options.batchSize();
         boolean dropRest = options.dropLast() || (options.dropSingleLast() && rest == 1 && n > 1);
-        this.end = dropRest ? n - rest : n;
+        return dropRest ? n - rest : n;
+    }
+
+    /**
+     * The positions of the images in each batch of epoch {@code epoch} of a set of {@code n} images,
+     * exactly as the iterator serves them, without building any image: for readers of per-image data
+     * kept elsewhere (a feature store) that must see the same batches in the same order.
+     */
+    public static int[][] indexBatches(int n, BatchOptions options, int epoch) {
+        int[] order = order(n, options, epoch);
+        int end = end(n, options);
+        int size = options.batchSize();
+        int[][] out = new int[(end + size - 1) / size][];
+        for (int b = 0; b < out.length; b++) {
+            out[b] = java.util.Arrays.copyOfRange(order, b * size, Math.min(end, (b + 1) * size));
+        }
+        return out;
     }
 
     /** The batches of epoch {@code epoch} (0-based) of {@code set}. */

@@ -58,6 +58,11 @@ public final class AllExperiments {
         this.out = out;
     }
 
+    /** The workspace the four experiments share (e.g. to keep feature stores). */
+    public Workspace workspace() {
+        return workspace;
+    }
+
     /** Runs (or resumes) the four experiments in turn; returns their tables by experiment name. */
     public Map<String, org.hebbcnn.reports.ResultsTable> run() throws IOException {
         HybridExperiment hybrid = new HybridExperiment(workspace, rules, configs, out.resolve("hybrid")); // checks configs first

@@ -34,10 +34,21 @@ public record TrainingCost(List<Entry> entries) {
      * @param path    the network's folder, relative to the scanned root
      * @param epochs  epochs kept in its newest checkpoint
      * @param seconds their wall time summed (training and validation of each epoch)
+     * @param featureSeconds for probes that read a feature store, the time it took to compute the
+     *                frozen network's features once (before the epochs, so not in {@code seconds}); else 0
      */
-    public record Entry(String path, int epochs, double seconds) {
+    public record Entry(String path, int epochs, double seconds, double featureSeconds) {
+        public Entry(String path, int epochs, double seconds) {
+            this(path, epochs, seconds, 0);
+        }
+
         public double secondsPerEpoch() {
             return epochs == 0 ? Double.NaN : seconds / epochs;
+        }
+
+        /** Epochs and feature extraction. */
+        public double totalSeconds() {
+            return seconds + featureSeconds;
         }
 
         /** The first folder of the path ({@code bases}, {@code stages}, ...): how {@link #byGroup} sums. */
@@ -62,7 +73,11 @@ public record TrainingCost(List<Entry> entries) {
                 if (CheckpointedTraining.hasCheckpoint(dir)) {
                     CheckpointedTraining.State s = CheckpointedTraining.readState(dir);
                     double seconds = s.history().stream().mapToDouble(EpochRecord::seconds).sum();
-                    out.add(new Entry(root.relativize(dir).toString().replace('\\', '/'), s.epochsDone(), seconds));
+                    Path extraction = dir.resolve(Workspace.FEATURE_EXTRACTION_JSON);
+                    double features = Files.isRegularFile(extraction)
+                            ? new ObjectMapper().readTree(extraction.toFile()).path("seconds").asDouble() : 0;
+                    out.add(new Entry(root.relativize(dir).toString().replace('\\', '/'), s.epochsDone(), seconds,
+                            features));
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -72,13 +87,13 @@ public record TrainingCost(List<Entry> entries) {
     }
 
     public double totalSeconds() {
-        return entries.stream().mapToDouble(Entry::seconds).sum();
+        return entries.stream().mapToDouble(Entry::totalSeconds).sum();
     }
 
     /** Seconds summed by {@link Entry#group()}, in first-seen order. */
     public Map<String, Double> byGroup() {
         Map<String, Double> g = new LinkedHashMap<>();
-        entries.forEach(e -> g.merge(e.group(), e.seconds(), Double::sum));
+        entries.forEach(e -> g.merge(e.group(), e.totalSeconds(), Double::sum));
         return g;
     }
 
@@ -86,13 +101,20 @@ public record TrainingCost(List<Entry> entries) {
         StringBuilder m = new StringBuilder("# training cost\n\n");
         m.append("Wall time of every trained network and probe set, summed over the epochs kept in its newest ")
                 .append("checkpoint (training and validation; test evaluation, data loading and epochs lost to a ")
-                .append("kill are not counted). Total: ").append(hours(totalSeconds())).append(".\n\n");
+                .append("kill are not counted), and for probes that read a feature store the time it took to compute ")
+                .append("the frozen network's features once, before their epochs. Total: ").append(hours(totalSeconds())).append(".\n\n");
         m.append("| folder | seconds |\n| --- | ---: |\n");
         byGroup().forEach((g, s) -> m.append("| ").append(g).append(" | ").append(fmt(s)).append(" |\n"));
-        m.append("\n| network | epochs | seconds | seconds per epoch |\n| --- | ---: | ---: | ---: |\n");
+        boolean features = entries.stream().anyMatch(e -> e.featureSeconds() > 0);
+        m.append("\n| network | epochs | seconds | seconds per epoch |").append(features ? " feature extraction seconds |" : "")
+                .append("\n| --- | ---: | ---: | ---: |").append(features ? " ---: |" : "").append("\n");
         for (Entry e : entries) {
             m.append("| ").append(e.path()).append(" | ").append(e.epochs()).append(" | ").append(fmt(e.seconds()))
-                    .append(" | ").append(fmt(e.secondsPerEpoch())).append(" |\n");
+                    .append(" | ").append(fmt(e.secondsPerEpoch())).append(" |");
+            if (features) {
+                m.append(" ").append(e.featureSeconds() > 0 ? fmt(e.featureSeconds()) : "").append(" |");
+            }
+            m.append("\n");
         }
         return m.toString();
     }

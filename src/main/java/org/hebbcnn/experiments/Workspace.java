@@ -6,8 +6,11 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -28,6 +31,7 @@ import org.hebbcnn.config.ExperimentConfig;
 import org.hebbcnn.config.RunRecord;
 import org.hebbcnn.network.LayerRules;
 import org.hebbcnn.training.Provenance;
+import org.hebbcnn.features.FeatureStore;
 import org.hebbcnn.network.BackpropNetwork;
 import org.hebbcnn.network.HebbianNetwork;
 import org.hebbcnn.network.HybridConfig;
@@ -45,6 +49,7 @@ import org.hebbcnn.training.Evaluation;
 import org.hebbcnn.training.HebbianNetworkTraining;
 import org.hebbcnn.training.ProbeTraining;
 import org.hebbcnn.training.VaeTraining;
+import org.hebbcnn.util.AtomicFiles;
 import org.hebbcnn.util.Djl;
 
 /**
@@ -56,6 +61,7 @@ import org.hebbcnn.util.Djl;
  * <pre>
  *   BASES/&lt;method&gt;/seed-&lt;i&gt;/network/ckpt-&lt;epoch&gt;   the base network (bp, hpca, hwta, vae)
  *   BASES/&lt;method&gt;/seed-&lt;i&gt;/probes/, result.json   its probes (layer-wise and classifiers tables)
+ *   BASES/&lt;method&gt;/seed-&lt;i&gt;/features/          its layers' outputs while the probes train (FeatureStore)
  *   STAGES/seed-&lt;i&gt;/[&lt;rule&gt;-]&lt;stage name&gt;/ckpt-*    fresh hybrid stages (see HybridConfig#stageName)
  * </pre>
  *
@@ -75,6 +81,10 @@ public final class Workspace {
     public static final String STAGES = "stages";
     /** The picture of a VAE's reconstructions, written beside its network folder. */
     public static final String RECONSTRUCTIONS_PNG = "reconstructions.png";
+    /** The feature store of a base network's probes, beside its network and probes folders. */
+    public static final String FEATURES = "features";
+    /** The seconds its probes' feature store took to compute, written into the probes folder. */
+    public static final String FEATURE_EXTRACTION_JSON = "feature-extraction.json";
 
     private final LayerwiseSettings settings;
     private final Hyperparameters hyper;
@@ -85,6 +95,8 @@ public final class Workspace {
     private final Path stagesDir;
     private final Consumer<String> log;
     private Splits splits;
+    private boolean keepFeatures;
+    private long featureMemoryBytes = FeatureStore.DEFAULT_MEMORY_BUDGET_BYTES;
 
     /**
      * @param settings the profile (dataset, epochs, subsets, batch)
@@ -141,6 +153,21 @@ public final class Workspace {
 
     public Consumer<String> log() {
         return log;
+    }
+
+    /**
+     * Keep each base network's feature store ({@value #FEATURES}/ beside its probes) after the probes
+     * finish, instead of deleting it. Returns this.
+     */
+    public Workspace keepFeatures(boolean keep) {
+        this.keepFeatures = keep;
+        return this;
+    }
+
+    /** Feature stores up to this size stay in memory, larger ones go to files (default 2 GiB). Returns this. */
+    public Workspace featureMemoryBytes(long bytes) {
+        this.featureMemoryBytes = bytes;
+        return this;
     }
 
     /** The splits of run {@code seed} (data seed 200 + seed); the last ones are kept in memory. */
@@ -328,11 +355,13 @@ public final class Workspace {
             NetworkPlan plan = plan(s);
             long[] features = java.util.stream.IntStream.rangeClosed(1, net.probedLayers()).mapToLong(plan::features)
                     .toArray();
-            ProbeTraining probes = new ProbeTraining(m, net::features, features, classes, train(s), validation(s), s.test(), norm,
+            ImageSet train = train(s);
+            ImageSet validation = validation(s);
+            ProbeTraining probes = new ProbeTraining(m, net::features, features, classes, train, validation, s.test(), norm,
                     settings.batchSize(), hyper.schedule(), (float) hyper.shcProbeLr(), seed, settings.probeEpochs(),
                     method + " probes");
             probes.configureSgd((float) hyper.probeWeightDecay(), (float) hyper.momentum(), (float) hyper.dropout());
-            Outcome probed = CheckpointedTraining.run(dir.resolve("probes"), settings.probeEpochs(), probes, log);
+            Outcome probed = probeWithStore(dir, probes, net, train, validation, s.test(), norm, m);
             List<ProbeTraining.Result> results = new ArrayList<>();
             for (String kind : ProbeTraining.KINDS) {
                 for (int l = 1; l <= probes.layers(); l++) {
@@ -344,6 +373,56 @@ public final class Workspace {
         }
         run.write(dir);
         return run;
+    }
+
+    /**
+     * Trains (or resumes) {@code probes} reading the frozen network's layers from a feature store in
+     * {@code dir/}{@value #FEATURES}: computed once per image before the first probe epoch (unless
+     * the probes are done already), resumed from its completed chunks after a kill, deleted when the
+     * probes finish unless {@link #keepFeatures}, and deleted too when anything here fails (a killed
+     * process cannot clean up, which is why the chunks it leaves are reused).
+     */
+    private Outcome probeWithStore(Path dir, ProbeTraining probes, TrainedNetwork net, ImageSet train,
+            ImageSet validation, ImageSet test, Normalization norm, NDManager m) throws IOException {
+        Path probesDir = dir.resolve("probes");
+        Path featuresDir = dir.resolve(FEATURES);
+        Map<String, ImageSet> sets = new LinkedHashMap<>();
+        sets.put("train", train);
+        sets.put("validation", validation);
+        sets.put("test", test);
+        String key = identity() + " | " + dir.getParent().getFileName() + "/" + dir.getFileName() + " network epoch "
+                + net.outcome().state().bestEpoch() + " of " + net.outcome().state().epochsDone();
+        Outcome probed;
+        try {
+            try (FeatureStore store = new FeatureStore(featuresDir, featureMemoryBytes, sets, norm, net::features,
+                    Evaluation.BATCH, key, m, log)) {
+                probes.readFeaturesFrom(store);
+                Optional<Path> latest = CheckpointedTraining.latest(probesDir);
+                if (latest.isEmpty() || CheckpointedTraining.readState(probesDir).epochsDone() < settings.probeEpochs()) {
+                    store.build(); // before the first epoch, so that the epochs' times are the probes' alone
+                    AtomicFiles.writeString(probesDir.resolve(FEATURE_EXTRACTION_JSON), String.format(Locale.ROOT,
+                            "{\"seconds\": %.3f, \"images\": %d, \"bytes\": %d, \"inMemory\": %b}%n",
+                            store.extractionSeconds(), train.size() + validation.size() + test.size(), store.bytes(),
+                            store.inMemory()));
+                }
+                probed = CheckpointedTraining.run(probesDir, settings.probeEpochs(), probes, log);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                FeatureStore.deleteFolder(featuresDir);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        if (keepFeatures) {
+            if (java.nio.file.Files.isDirectory(featuresDir)) {
+                log.accept("feature store kept: " + featuresDir);
+            }
+        } else {
+            FeatureStore.deleteFolder(featuresDir);
+        }
+        return probed;
     }
 
     /** Mean wall time of an epoch (training and validation). */

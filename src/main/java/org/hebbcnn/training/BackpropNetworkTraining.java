@@ -69,7 +69,7 @@ public final class BackpropNetworkTraining implements CheckpointedTraining.Model
     public BackpropNetworkTraining from(int first, UnaryOperator<NDArray> below, long cacheBytes) {
         this.first = first;
         this.below = below;
-        this.frozen = new FrozenFeatures(below, cacheBytes);
+        this.frozen = new FrozenFeatures(below, cacheBytes, train, validation, normalization, manager);
         return this;
     }
 

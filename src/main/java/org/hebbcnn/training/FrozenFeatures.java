@@ -1,80 +1,77 @@
 package org.hebbcnn.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
-import java.util.IdentityHashMap;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.hebbcnn.data.Batch;
 import org.hebbcnn.data.ImageSet;
+import org.hebbcnn.data.Normalization;
+import org.hebbcnn.features.FeatureStore;
 
 /**
- * The output of frozen layers under a trained stage, kept per image once computed: frozen layers
- * give the same output every epoch (eval mode, no randomness), so a stage that trains layers 5-6 on
- * four frozen layers runs those four once per image instead of once per epoch. The values handed
- * out are the ones computed, so training is bit-identical with or without the cache. A set is cached
- * only if all its images fit in the remaining byte budget; otherwise every batch is recomputed.
+ * The output of frozen layers under a trained stage, computed once per image: frozen layers give
+ * the same output every epoch (eval mode, no randomness), so a stage that trains layers 5-6 on four
+ * frozen layers runs those four once per image instead of once per epoch. The outputs are kept in a
+ * {@link FeatureStore} in memory (the probes' mechanism), filled for the training and validation
+ * sets the first time a batch is asked for. An image's output does not depend on its batch, so
+ * training is bit-identical with or without it. When the two sets' outputs exceed the byte budget,
+ * every batch is recomputed instead.
  */
 public final class FrozenFeatures {
-    /** Default budget: 2 GiB of float32 features on the Java heap. */
+    /** Default budget: 2 GiB of float32 features in native memory. */
     public static final long DEFAULT_BUDGET_BYTES = 2L << 30;
-    private static final float[][] TOO_BIG = new float[0][];
 
     private final UnaryOperator<NDArray> below;
-    private long budgetFloats;
-    private final Map<ImageSet, float[][]> bySet = new IdentityHashMap<>();
-    private Shape shape; // per image
-    private long computedImages;
+    private final long budgetBytes;
+    private final Map<String, ImageSet> sets = new LinkedHashMap<>();
+    private final Normalization normalization;
+    private final NDManager manager;
+    private FeatureStore store;
+    private boolean tooBig;
+    private long recomputedImages;
 
-    public FrozenFeatures(UnaryOperator<NDArray> below, long budgetBytes) {
+    /**
+     * @param below the frozen layers: images to the input of the trained stage
+     * @param train the training set, and {@code validation} the validation set, whose batches are asked for
+     */
+    public FrozenFeatures(UnaryOperator<NDArray> below, long budgetBytes, ImageSet train, ImageSet validation,
+            Normalization normalization, NDManager manager) {
         this.below = below;
-        this.budgetFloats = budgetBytes / Float.BYTES;
+        this.budgetBytes = budgetBytes;
+        this.sets.put("train", train);
+        this.sets.put("validation", validation);
+        this.normalization = normalization;
+        this.manager = manager;
+        this.tooBig = budgetBytes <= 0;
     }
 
-    /** {@code below(b.images())} for a batch of {@code set}, from the cache where every image is in it. */
+    /** {@code below(b.images())} for a batch of {@code set} (the training or the validation set). */
     public NDArray apply(Batch b, ImageSet set) {
-        float[][] rows = bySet.get(set);
-        int[] idx = b.indices();
-        if (rows != null && rows != TOO_BIG && cached(rows, idx)) {
-            int per = (int) shape.size();
-            float[] flat = new float[idx.length * per];
-            for (int i = 0; i < idx.length; i++) {
-                System.arraycopy(rows[idx[i]], 0, flat, i * per, per);
+        if (store == null && !tooBig) {
+            long perImage;
+            try (NDArray one = below.apply(b.images().get("0:1"))) { // sizes the cache
+                perImage = one.getShape().size();
             }
-            return b.manager().create(flat, new Shape(idx.length).addAll(shape));
-        }
-        NDArray out = below.apply(b.images());
-        computedImages += idx.length;
-        if (rows == null) {
-            shape = out.getShape().slice(1);
-            long need = shape.size() * set.size();
-            rows = need <= budgetFloats ? new float[set.size()][] : TOO_BIG;
-            budgetFloats -= rows == TOO_BIG ? 0 : need;
-            bySet.put(set, rows);
-        }
-        if (rows != TOO_BIG) {
-            float[] flat = out.toFloatArray();
-            int per = flat.length / idx.length;
-            for (int i = 0; i < idx.length; i++) {
-                float[] r = new float[per];
-                System.arraycopy(flat, i * per, r, 0, per);
-                rows[idx[i]] = r;
+            recomputedImages++;
+            long need = perImage * Float.BYTES * sets.values().stream().mapToLong(ImageSet::size).sum();
+            tooBig = need > budgetBytes;
+            if (!tooBig) {
+                store = new FeatureStore(null, budgetBytes, sets, normalization, x -> new NDList(below.apply(x)),
+                        Evaluation.BATCH, "frozen layers", manager, s -> {});
             }
         }
-        return out;
-    }
-
-    private static boolean cached(float[][] rows, int[] idx) {
-        for (int i : idx) {
-            if (rows[i] == null) {
-                return false;
-            }
+        if (tooBig || !sets.containsValue(set)) {
+            recomputedImages += b.size();
+            return below.apply(b.images());
         }
-        return true;
+        return store.rows(set, b.indices(), b.manager()).singletonOrThrow();
     }
 
     /** Images run through the frozen layers so far (for tests and logs). */
     public long computedImages() {
-        return computedImages;
+        return recomputedImages + (store == null ? 0 : store.computedImages());
     }
 }

@@ -63,7 +63,7 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
     public HebbianNetworkTraining from(int first, UnaryOperator<NDArray> below, long cacheBytes) {
         this.first = first;
         this.below = below;
-        this.frozen = new FrozenFeatures(below, cacheBytes);
+        this.frozen = new FrozenFeatures(below, cacheBytes, train, validation, normalization, manager);
         return this;
     }
 

@@ -13,11 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import me.tongfei.progressbar.ProgressBar;
-import org.hebbcnn.data.Batch;
-import org.hebbcnn.data.BatchIterator;
 import org.hebbcnn.data.BatchOptions;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
+import org.hebbcnn.features.FeatureBatch;
+import org.hebbcnn.features.FeatureBatches;
+import org.hebbcnn.features.FeatureSource;
 import org.hebbcnn.layers.HebbianLayer;
 import org.hebbcnn.nn.Accuracy;
 import org.hebbcnn.rules.Shc;
@@ -34,6 +35,11 @@ import org.hebbcnn.util.Progress;
  * the test set and the scores are kept in the history (saved with each checkpoint); a probe's
  * result is its test accuracy at its own best validation epoch. The test scores are never used
  * to choose anything.
+ *
+ * <p>Where the features come from is a {@link FeatureSource}: the frozen network run on every batch
+ * (the default), or a {@link org.hebbcnn.features.FeatureStore} that ran it once per image
+ * ({@link #readFeaturesFrom}). Both serve the same batches in the same order, so the probes' steps
+ * and dropout masks are the same.
  */
 public final class ProbeTraining implements CheckpointedTraining.Model {
     public static final List<String> KINDS = List.of("sgd", "shc");
@@ -74,6 +80,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
     private final List<LinearProbe> sgd = new ArrayList<>();
     private final List<HebbianLayer> shc = new ArrayList<>();
     private List<EpochScores> history = new ArrayList<>();
+    private FeatureSource source;
 
     /**
      * @param layerFeatures flattened output size of each probed layer 1..n (see
@@ -117,6 +124,19 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         return layers;
     }
 
+    /** Reads the features from {@code source} (e.g. a feature store) instead of running the network per batch. */
+    public ProbeTraining readFeaturesFrom(FeatureSource source) {
+        this.source = source;
+        return this;
+    }
+
+    private FeatureSource source() {
+        if (source == null) {
+            source = FeatureSource.live(normalization, features::apply);
+        }
+        return source;
+    }
+
     /** Position of a probe in the score arrays. */
     public int index(String kind, int layer) {
         return index(kind, layer, layers);
@@ -137,14 +157,13 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         for (LinearProbe p : sgd) {
             p.setLearningRate(lr);
         }
-        BatchIterator batches = BatchIterator.of(train, normalization, BatchOptions.training(batchSize, shuffleSeed),
-                epoch, manager);
+        FeatureBatches batches = source().batches(train, BatchOptions.training(batchSize, shuffleSeed), epoch, manager);
         long seen = 0;
         long[] correct = new long[layers];
         try (ProgressBar bar = Progress.bar(label + " epoch " + (epoch + 1) + "/" + epochs, batches.batchCount())) {
-            for (Batch b : batches) {
+            for (FeatureBatch b : batches) {
                 try (b) {
-                    NDList f = features.apply(b.images());
+                    NDList f = b.features();
                     NDArray teacher = b.labels().oneHot(classes).toType(DataType.FLOAT32, false);
                     for (int l = 0; l < layers; l++) {
                         NDArray x = flat(f.get(l));
@@ -186,9 +205,9 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         int n = KINDS.size() * layers;
         long[] top1 = new long[n];
         long[] top5 = new long[n];
-        for (Batch b : BatchIterator.of(set, normalization, BatchOptions.evaluation(Evaluation.BATCH), 0, manager)) {
+        for (FeatureBatch b : source().batches(set, BatchOptions.evaluation(Evaluation.BATCH), 0, manager)) {
             try (b) {
-                NDList f = features.apply(b.images());
+                NDList f = b.features();
                 for (int l = 1; l <= layers; l++) {
                     NDArray x = flat(f.get(l - 1));
                     NDArray s1 = sgd.get(l - 1).scores(x);
