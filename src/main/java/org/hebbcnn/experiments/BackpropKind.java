@@ -16,11 +16,6 @@ import org.hebbcnn.training.CheckpointedTraining.Outcome;
 /** Networks trained end to end by backpropagation (Nesterov SGD, the halving schedule). */
 final class BackpropKind implements NetworkKind {
     @Override
-    public boolean wantsWhitenedInput(NetworkPlan plan, Method method, Workspace ws) {
-        return false;
-    }
-
-    @Override
     public TrainedNetwork base(Workspace ws, Method method, NetworkPlan plan, Splits s, int seed, NDManager m,
             Normalization norm, Path dir) {
         BackpropNetwork bp = network(ws, plan, m, seed);

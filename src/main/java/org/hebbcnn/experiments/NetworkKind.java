@@ -20,7 +20,9 @@ public interface NetworkKind {
     NetworkKind VAE = new VaeKind();
 
     /** Whether its first layer wants ZCA-whitened images (else per-channel standardisation). */
-    boolean wantsWhitenedInput(NetworkPlan plan, Method method, Workspace ws);
+    default boolean wantsWhitenedInput(NetworkPlan plan, Method method, Workspace ws) {
+        return false;
+    }
 
     /**
      * Its base network for run {@code seed}, trained into {@code dir} unless an earlier run did,

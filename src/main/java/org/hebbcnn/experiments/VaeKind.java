@@ -22,11 +22,6 @@ import org.hebbcnn.training.VaeTraining;
  */
 final class VaeKind implements NetworkKind {
     @Override
-    public boolean wantsWhitenedInput(NetworkPlan plan, Method method, Workspace ws) {
-        return false;
-    }
-
-    @Override
     public TrainedNetwork base(Workspace ws, Method method, NetworkPlan plan, Splits s, int seed, NDManager m,
             Normalization norm, Path dir) {
         Hyperparameters hyper = ws.hyperparameters();
