@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.hebbcnn.util.Djl;
 import org.hebbcnn.training.Accuracy;
 import org.hebbcnn.training.Dropout;
 import org.hebbcnn.training.Losses;
@@ -368,8 +369,8 @@ public final class BackpropNetwork implements AutoCloseable {
             throw new IllegalArgumentException("bias " + bias.getShape() + " does not fit layer " + layer + "'s "
                     + l.bias.getShape());
         }
-        l.weight.set(weight.toType(DataType.FLOAT32, false).toFloatArray());
-        l.bias.set(bias == null ? new float[(int) l.bias.getShape().size()] : bias.toType(DataType.FLOAT32, false).toFloatArray());
+        Djl.assign(l.weight, weight.toType(DataType.FLOAT32, false).toFloatArray());
+        Djl.assign(l.bias, bias == null ? new float[(int) l.bias.getShape().size()] : bias.toType(DataType.FLOAT32, false).toFloatArray());
     }
 
     /** Re-initialises one layer as a fresh network with {@code seed} would have it, momentum zero. */
@@ -381,7 +382,7 @@ public final class BackpropNetwork implements AutoCloseable {
     public void clearMomentum() {
         for (Layer layer : layers) {
             for (NDArray v : layer.velocities()) {
-                v.set(new float[(int) v.getShape().size()]);
+                Djl.assign(v, new float[(int) v.getShape().size()]);
             }
         }
     }
@@ -441,7 +442,7 @@ public final class BackpropNetwork implements AutoCloseable {
                     throw new InputError(file + ": '" + e.getKey() + "' is " + a.dtype().descr() + " "
                             + Npy.shapeRepr(a.shape()) + ", this network needs <f4 " + Npy.shapeRepr(target.getShape().getShape()));
                 }
-                copies.add(() -> target.set(a.toFloatArray()));
+                copies.add(() -> Djl.assign(target, a.toFloatArray()));
             }
         }
         long fileSeed = NpzFile.longScalar(file, arrays, "meta.seed", "network");
@@ -532,19 +533,19 @@ public final class BackpropNetwork implements AutoCloseable {
             SplittableRandom random = new SplittableRandom(layerSeed(modelSeed, number));
             long fanIn = weightShape.size() / weightShape.get(0);
             float bound = (float) (1.0 / Math.sqrt(fanIn));
-            weight.set(UniformInit.draw(random, (int) weightShape.size(), bound));
-            bias.set(UniformInit.draw(random, (int) weightShape.get(0), bound));
+            Djl.assign(weight, UniformInit.draw(random, (int) weightShape.size(), bound));
+            Djl.assign(bias, UniformInit.draw(random, (int) weightShape.get(0), bound));
             if (gamma != null) {
                 int n = (int) weightShape.get(0);
                 float[] ones = new float[n];
                 java.util.Arrays.fill(ones, 1f);
-                gamma.set(ones);
-                beta.set(new float[n]);
-                runningMean.set(new float[n]);
-                runningVar.set(ones);
+                Djl.assign(gamma, ones);
+                Djl.assign(beta, new float[n]);
+                Djl.assign(runningMean, new float[n]);
+                Djl.assign(runningVar, ones);
             }
             for (NDArray v : velocities) {
-                v.set(new float[(int) v.getShape().size()]);
+                Djl.assign(v, new float[(int) v.getShape().size()]);
             }
         }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.hebbcnn.util.Djl;
 import org.hebbcnn.training.NesterovSgd;
 import org.hebbcnn.training.NpzFile;
 import org.hebbcnn.util.InputError;
@@ -434,7 +435,7 @@ public final class Vae implements AutoCloseable {
                     throw new InputError(file + ": '" + e.getKey() + "' is " + a.dtype().descr() + " "
                             + Npy.shapeRepr(a.shape()) + ", the VAE needs <f4 " + Npy.shapeRepr(target.getShape().getShape()));
                 }
-                copies.add(() -> target.set(a.toFloatArray()));
+                copies.add(() -> Djl.assign(target, a.toFloatArray()));
             }
         }
         long fileSeed = NpzFile.longScalar(file, arrays, "meta.seed", "VAE");
@@ -533,18 +534,18 @@ public final class Vae implements AutoCloseable {
             // PyTorch's fan_in is size / axis 0 for every layout: in*kh*kw, inputs, or out*kh*kw for [in, out, kh, kw]
             long fanIn = weightShape.size() / weightShape.get(0);
             float bound = (float) (1.0 / Math.sqrt(fanIn));
-            weight.set(UniformInit.draw(random, weightShape.size(), bound));
-            bias.set(UniformInit.draw(random, outputs(), bound));
+            Djl.assign(weight, UniformInit.draw(random, weightShape.size(), bound));
+            Djl.assign(bias, UniformInit.draw(random, outputs(), bound));
             if (gamma != null) {
                 float[] ones = new float[(int) outputs()];
                 Arrays.fill(ones, 1f);
-                gamma.set(ones);
-                beta.set(new float[ones.length]);
-                runningMean.set(new float[ones.length]);
-                runningVar.set(ones);
+                Djl.assign(gamma, ones);
+                Djl.assign(beta, new float[ones.length]);
+                Djl.assign(runningMean, new float[ones.length]);
+                Djl.assign(runningVar, ones);
             }
             for (NDArray v : velocities) {
-                v.set(new float[(int) v.getShape().size()]);
+                Djl.assign(v, new float[(int) v.getShape().size()]);
             }
         }
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.UniformInit;
 import org.hebbcnn.util.Npy;
@@ -230,7 +231,7 @@ public final class LinearProbe implements AutoCloseable {
         float lr = NpzFile.floatScalar(file, arrays, "meta.learning_rate", "linear probe");
         float wd = NpzFile.floatScalar(file, arrays, "meta.weight_decay", "linear probe");
         for (Map.Entry<String, NDArray> e : targets.entrySet()) {
-            e.getValue().set(arrays.get(e.getKey()).toFloatArray());
+            Djl.assign(e.getValue(), arrays.get(e.getKey()).toFloatArray());
         }
         seed = fileSeed;
         dropoutDraws = draws;
