@@ -2,6 +2,7 @@ package org.hebbcnn.cli;
 
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.Progress;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +28,15 @@ public final class Main implements Runnable {
     @Option(names = "--debug", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
 
+    /** Applied when parsed, wherever it stands on the line (picocli copies it to every subcommand). */
+    @Option(names = "--progress", paramLabel = "MODE", scope = CommandLine.ScopeType.INHERIT,
+            description = "Progress display: auto (default: bar on a terminal, else lines), bar, lines (one plain "
+                    + "line per tenth of a stage, at most every 30 s, for logs), none. Default from "
+                    + "HEBBCNN_PROGRESS.")
+    void setProgress(Progress.Mode mode) {
+        Progress.setMode(mode);
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -43,7 +53,9 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         Djl.init();
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        Progress.setMode(null); // each run starts from HEBBCNN_PROGRESS / auto
         CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, debug));
         return cli.execute(args);
     }
