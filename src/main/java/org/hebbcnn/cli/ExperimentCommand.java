@@ -22,6 +22,7 @@ import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.reports.ResultsTable;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.UserPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -147,6 +148,7 @@ public final class ExperimentCommand implements Runnable {
         /** Claims the output folder, records the configuration and the run, runs, and records the wall time. */
         int run(String identity, Callable<Map<Path, ResultsTable>> experiment) throws Exception {
             Djl.init();
+            UserPaths.outputFolder(profile.out, "--out");
             OutputFolder.claim(profile.out, identity);
             RunRecord record = RunRecord.start(String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                     config.seeds);

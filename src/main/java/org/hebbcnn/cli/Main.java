@@ -1,8 +1,11 @@
 package org.hebbcnn.cli;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.Progress;
+import org.hebbcnn.util.UserPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,8 +75,30 @@ public final class Main implements Runnable {
             System.err.println("hebbcnn: " + root.getMessage());
             return 2;
         }
+        IOException disk = fileSystemFailure(ex);
+        if (disk != null) {
+            // A folder or file the user pointed us at that stopped being writable during the run
+            // (disk full, remounted read-only, deleted): their environment, not a bug.
+            System.err.println("hebbcnn: cannot write: " + UserPaths.reason(disk));
+            return 2;
+        }
         System.err.println("hebbcnn: internal error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
         return 1;
+    }
+
+    /** A file-system failure (a FileSystemException, or a full or read-only disk) in the cause chain, or null. */
+    static IOException fileSystemFailure(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FileSystemException f) {
+                return f;
+            }
+            if (t instanceof IOException io && io.getMessage() != null
+                    && (io.getMessage().contains("No space left on device") || io.getMessage().contains("Read-only file system")
+                            || io.getMessage().contains("Disk quota exceeded"))) {
+                return io;
+            }
+        }
+        return null;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
