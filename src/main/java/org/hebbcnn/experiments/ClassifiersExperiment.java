@@ -42,8 +42,8 @@ public final class ClassifiersExperiment {
         boolean top5 = PaperTables.metric(s.dataset()).map("top5"::equals).orElse(false);
         ResultsTable.Builder b = ResultsTable.builder("classifiers", s.dataset()).quick(s.quick()).seeds(s.seeds());
         b.note(s.describe());
-        b.note("Probes on the frozen backprop network's layers: SGD (dropout 0.5, the baseline's schedule, L2 5e-4) "
-                + "and SHC (lr 1e-3). Epochs: each probe's epoch of best validation accuracy (1-based).");
+        b.note("Probes on the frozen backprop network's layers: " + workspace.hyperparameters().probesNote()
+                + ". Epochs: each probe's epoch of best validation accuracy (1-based).");
         for (String c : CLASSIFIERS) {
             String kind = c.toLowerCase(java.util.Locale.ROOT);
             for (int l = 1; l <= ProbeTraining.LAYERS; l++) {
