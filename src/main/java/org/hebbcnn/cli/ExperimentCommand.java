@@ -20,6 +20,7 @@ import org.hebbcnn.experiments.RetrainExperiment;
 import org.hebbcnn.experiments.TrainingCost;
 import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.reports.ResultsTable;
+import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.UserPaths;
@@ -85,6 +86,10 @@ public final class ExperimentCommand implements Runnable {
                 + "config.yaml and run.json record how they were made).")
         Path out;
 
+        @Option(names = "--from-epoch", paramLabel = "N", description = "Where a training's newest checkpoint is "
+                + "damaged (truncated, edited), resume it from its checkpoint of epoch N instead (the error names N).")
+        Integer fromEpoch;
+
         /**
          * The resolved configuration: the paper's defaults, then --config, then these flags (and the
          * subcommand's lists, when given), then every --set.
@@ -148,6 +153,10 @@ public final class ExperimentCommand implements Runnable {
         /** Claims the output folder, records the configuration and the run, runs, and records the wall time. */
         int run(String identity, Callable<Map<Path, ResultsTable>> experiment) throws Exception {
             Djl.init();
+            if (profile.fromEpoch != null && profile.fromEpoch < 1) {
+                throw new InputError("--from-epoch must be >= 1, got " + profile.fromEpoch);
+            }
+            CheckpointedTraining.setResumeFrom(profile.fromEpoch == null ? 0 : profile.fromEpoch);
             UserPaths.outputFolder(profile.out, "--out");
             OutputFolder.claim(profile.out, identity);
             RunRecord record = RunRecord.start(String.join(" ", spec.commandLine().getParseResult().originalArgs()),

@@ -2,6 +2,7 @@ package org.hebbcnn.cli;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.Progress;
@@ -57,6 +58,7 @@ public final class Main implements Runnable {
         Djl.init();
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
         Progress.setMode(null); // each run starts from HEBBCNN_PROGRESS / auto
+        CheckpointedTraining.setResumeFrom(0); // and without --from-epoch
         CommandLine cli = new CommandLine(new Main());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, debug));

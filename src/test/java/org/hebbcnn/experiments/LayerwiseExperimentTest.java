@@ -126,6 +126,28 @@ class LayerwiseExperimentTest {
     }
 
     @Test
+    void aTruncatedCheckpointIsOneLineNamingTheFileWithNoStackTrace() throws Exception {
+        Path out = tmp.resolve("damaged");
+        assertEquals(0, cli(layerwise("mnist", mnist, "hpca", 1, out)).code());
+        Path run = out.resolve("runs/hpca/seed-0");
+        Files.delete(run.resolve(LayerwiseRun.FILE));
+        deleteTree(run.resolve("probes"));
+        Path weights;
+        try (var files = Files.list(run.resolve("network/ckpt-1/model"))) {
+            weights = files.filter(f -> f.toString().endsWith(".npy")).sorted().findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(weights);
+        Files.write(weights, java.util.Arrays.copyOf(bytes, bytes.length - 100)); // cut short by a full disk
+        Result r = cli(layerwise("mnist", mnist, "hpca", 1, out));
+        assertEquals(2, r.code(), r.output());
+        String error = r.output().lines().filter(l -> l.startsWith("hebbcnn: ")).findFirst().orElseThrow();
+        assertTrue(error.contains(weights.toString()), error);
+        assertTrue(error.contains("delete " + run.resolve("network")), "no earlier epoch to go back to: " + error);
+        assertFalse(r.output().contains("\tat "), "no stack trace: " + r.output());
+        assertFalse(r.output().contains("internal error"), r.output());
+    }
+
+    @Test
     void quickMnistWithHwtaIsLabelledQuick() throws Exception {
         Path out = tmp.resolve("quick");
         Result r = cli(layerwise("mnist", mnist, "hwta", 1, out, "--quick"));
