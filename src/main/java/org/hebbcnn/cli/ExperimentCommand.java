@@ -10,6 +10,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.hebbcnn.config.ExperimentConfig;
 import org.hebbcnn.config.RunRecord;
+import org.hebbcnn.data.DataLocator;
+import org.hebbcnn.data.PaperDatasets;
 import org.hebbcnn.experiments.AllExperiments;
 import org.hebbcnn.experiments.ClassifiersExperiment;
 import org.hebbcnn.experiments.HybridExperiment;
@@ -55,11 +57,18 @@ public final class ExperimentCommand implements Runnable {
                 + "hebbian.lr=5e-4, epochs=5); repeatable, applied last.")
         List<String> sets = new ArrayList<>();
 
-        @Option(names = "--dataset", description = "mnist, cifar10 or cifar100 (required unless --config gives it).")
+        @Option(names = "--dataset", description = "mnist, cifar10 or cifar100, the paper's datasets (required unless "
+                + "--data-dir or --config gives the data).")
         String dataset;
 
-        @Option(names = "--data-dir", description = "Folder with the dataset's files (default: the fetched copy).")
+        @Option(names = "--data-dir", description = "Folder with a dataset's files, IDX or CIFAR binary (default: the "
+                + "fetched copy of --dataset). Enough by itself: the run is named after the folder (or --name) and "
+                + "shown without the paper's figures, unless the files are one of the paper's datasets.")
         Path dataDir;
+
+        @Option(names = "--name", description = "Label of the --data-dir dataset in tables and folders (default: the "
+                + "folder's name).")
+        String name;
 
         @Option(names = "--seeds", description = "Runs i = 0..seeds-1 (model seed i, data seed 200+i; default 5).")
         Integer seeds;
@@ -94,13 +103,22 @@ public final class ExperimentCommand implements Runnable {
          * The resolved configuration: the paper's defaults, then --config, then these flags (and the
          * subcommand's lists, when given), then every --set.
          */
-        ExperimentConfig resolve(List<String> methods, List<String> rules, List<String> configs) {
+        ExperimentConfig resolve(List<String> methods, List<String> rules, List<String> configs, Consumer<String> warn) {
             ExperimentConfig c = config != null ? ExperimentConfig.load(config) : new ExperimentConfig();
-            if (dataset == null && config == null) {
-                throw new InputError("--dataset is required (or --config FILE that names it)");
+            if (dataset == null && dataDir == null && config == null) {
+                throw new InputError("--dataset is required (or --data-dir DIR with your own files, or --config FILE)");
+            }
+            if (dataset != null && PaperDatasets.paperName(dataset).isEmpty()) {
+                throw new InputError("--dataset: unknown dataset '" + dataset + "' (known: "
+                        + String.join(", ", LayerwiseSettings.DATASETS) + "; for other files give --data-dir DIR)");
+            }
+            if (name != null && dataDir == null && (config == null || c.dataDir == null)) {
+                throw new InputError("--name labels a --data-dir dataset; give --data-dir DIR too");
             }
             if (dataset != null) {
                 c.dataset = dataset;
+            } else if (dataDir != null) {
+                c.dataset = null; // named after the folder, not the default's mnist
             }
             if (dataDir != null) {
                 c.dataDir = dataDir.toString();
@@ -122,7 +140,12 @@ public final class ExperimentCommand implements Runnable {
             if (configs != null) {
                 c.configs = new ArrayList<>(configs);
             }
-            return c.with(sets).resolved();
+            c = c.with(sets);
+            if (c.dataDir != null) {
+                Path dir = DataLocator.fromEnvironment().resolve(null, Path.of(c.dataDir));
+                c.dataset = PaperDatasets.name(c.dataset, name, dir, warn).label();
+            }
+            return c.resolved();
         }
     }
 
@@ -135,6 +158,15 @@ public final class ExperimentCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         ExperimentConfig config;
+
+        /** One-line warnings, on standard error. */
+        Consumer<String> warn() {
+            PrintWriter w = spec.commandLine().getErr();
+            return line -> {
+                w.println("hebbcnn: warning: " + line);
+                w.flush();
+            };
+        }
 
         Consumer<String> log() {
             PrintWriter w = spec.commandLine().getOut();
@@ -191,7 +223,7 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            config = profile.resolve(methods, null, null);
+            config = profile.resolve(methods, null, null, warn());
             Path out = profile.out;
             Workspace ws = new Workspace(config.settings(), config.hyperparameters(), config.dataDirectory(),
                     out.resolve("runs"), out.resolve(Workspace.STAGES), log());
@@ -212,7 +244,7 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            config = profile.resolve(null, rules, configs);
+            config = profile.resolve(null, rules, configs, warn());
             Workspace ws = workspace();
             HybridExperiment e = new HybridExperiment(ws, config.rules, config.configs, profile.out);
             return run(ws.identity(), () -> Map.of(profile.out, e.run()));
@@ -225,7 +257,7 @@ public final class ExperimentCommand implements Runnable {
     static final class Retrain extends Base {
         @Override
         public Integer call() throws Exception {
-            config = profile.resolve(null, null, null);
+            config = profile.resolve(null, null, null, warn());
             Workspace ws = workspace();
             return run(ws.identity(), () -> Map.of(profile.out, new RetrainExperiment(ws, profile.out).run()));
         }
@@ -237,7 +269,7 @@ public final class ExperimentCommand implements Runnable {
     static final class Classifiers extends Base {
         @Override
         public Integer call() throws Exception {
-            config = profile.resolve(null, null, null);
+            config = profile.resolve(null, null, null, warn());
             Workspace ws = workspace();
             return run(ws.identity(), () -> Map.of(profile.out, new ClassifiersExperiment(ws, profile.out).run()));
         }
@@ -258,7 +290,7 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            config = profile.resolve(methods, rules, configs);
+            config = profile.resolve(methods, rules, configs, warn());
             AllExperiments all = new AllExperiments(config.settings(), config.hyperparameters(), config.rules,
                     config.configs, config.dataDirectory(), profile.out, log());
             return run(workspace().identity(), () -> {

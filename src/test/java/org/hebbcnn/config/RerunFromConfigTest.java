@@ -31,7 +31,7 @@ class RerunFromConfigTest {
 
     @Test
     void aRunRepeatedFromItsSavedConfigurationGivesTheSameNumbers() throws Exception {
-        Path data = tmp.resolve("mnist");
+        Path data = tmp.resolve("digits"); // not MNIST: run and saved as "digits"
         TestFiles.writeIdxDataset(data, 80, 30, 28, 10, true);
         Path a = tmp.resolve("a");
         cli(0, "experiment", "layerwise", "--dataset", "mnist", "--data-dir", data.toString(), "--methods", "hpca",

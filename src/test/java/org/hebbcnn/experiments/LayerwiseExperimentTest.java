@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import org.hebbcnn.cli.CliRunner;
+import org.hebbcnn.data.PaperDatasets;
 import org.hebbcnn.data.TestFiles;
 import org.hebbcnn.reports.ResultsTable;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +39,10 @@ class LayerwiseExperimentTest {
         TestFiles.writeCifar100Dataset(cifar100, 80, 30);
         mnist = tmp.resolve("mnist");
         TestFiles.writeIdxDataset(mnist, 80, 30, 28, 10, true);
+        // Tiny synthetic files in the paper datasets' formats, taken for them so that the paper comparison
+        // runs end to end (real files are recognised by their counts and label statistics: PaperDatasetsTest).
+        PaperDatasets.trustForTests(mnist, "mnist");
+        PaperDatasets.trustForTests(cifar100, "cifar100");
     }
 
     /** Runs the CLI, returning exit code and captured stdout + stderr. */
