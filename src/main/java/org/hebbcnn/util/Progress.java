@@ -188,7 +188,8 @@ public final class Progress {
             } else {
                 s.append(' ').append(current / unitSize);
             }
-            s.append(String.format(Locale.ROOT, ", %.1f%s/s, elapsed %s", rate, unit, clock(elapsed)));
+            s.append(String.format(Locale.ROOT, rate < 10 ? ", %.2f%s/s, elapsed %s" : ", %.1f%s/s, elapsed %s", rate, unit,
+                    clock(elapsed)));
             if (over) {
                 s.append(", done");
             } else if (max > 0 && done > 0) {
@@ -197,7 +198,7 @@ public final class Progress {
             }
             String extra = state.getExtraMessage();
             if (extra != null && !extra.isBlank()) {
-                s.append(',').append(extra.startsWith(" ") ? "" : " ").append(extra.strip());
+                s.append(", ").append(extra.strip());
             }
             return s.toString();
         }

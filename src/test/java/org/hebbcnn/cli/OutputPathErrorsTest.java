@@ -38,7 +38,7 @@ class OutputPathErrorsTest {
     }
 
     private static CliRunner.Result layerwise(String out) {
-        return CliRunner.run("experiment", "layerwise", "--dataset", "mnist", "--data-dir", data.toString(),
+        return CliRunner.run("experiment", "layerwise", "--data-dir", data.toString(),
                 "--methods", "hpca", "--seeds", "1", "--epochs", "1", "--probe-epochs", "1", "--out", out);
     }
 

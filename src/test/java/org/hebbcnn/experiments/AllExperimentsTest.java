@@ -16,6 +16,7 @@ import org.hebbcnn.data.TestFiles;
 import org.hebbcnn.experiments.LayerwiseExperimentTest.Result;
 import org.hebbcnn.reports.ResultsTable;
 import org.hebbcnn.training.CheckpointedTraining;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * their documented keys, base networks trained once and shared, hybrid stages shared between configs,
  * epochs to convergence taken from the top stage's best validation epoch, resuming, and clear refusals.
  */
+// Slow: end to end: trains networks and probes through the CLI. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class AllExperimentsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +48,7 @@ class LinearProbeTest {
     }
 
     @Test
+    @Tag("slow") // 150 training steps
     void learnsALinearlySeparableTask() {
         try (NDManager m = Djl.newManager(); LinearProbe probe = new LinearProbe(m, FEATURES, CLASSES, 1)) {
             Task task = new Task(5);

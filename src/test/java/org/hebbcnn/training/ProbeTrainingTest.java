@@ -20,11 +20,14 @@ import org.hebbcnn.training.ProbeTraining.EpochScores;
 import org.hebbcnn.training.ProbeTraining.Result;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.NpyArray;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+// Slow: trains probes on a network's features, several epochs. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class ProbeTrainingTest {
     static final int PROBES = ProbeTraining.KINDS.size() * ProbeTraining.LAYERS;
     static final double AMPLITUDE = 15;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * opens the deprecated {@code AutoNonVariableTypeMode} guard natively; the modules now copy with
  * {@link Djl#assign}. The warning is printed once per process, so the check runs in a fresh JVM.
  */
+// Slow: starts a fresh JVM with the native library. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class NativeWarningTest {
 
     @Test

@@ -15,6 +15,7 @@ import me.tongfei.progressbar.ProgressBar;
 import org.hebbcnn.cli.CliRunner;
 import org.hebbcnn.data.TestFiles;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +93,7 @@ class ProgressTest {
 
     /** A whole (tiny) layer-wise run with --progress lines after the subcommand: a log with no redraws. */
     @Test
+    @Tag("slow")
     void aTrainingRunInLinesModeWritesAShortPlainLog(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("digits");
         TestFiles.writeIdxDataset(data, 80, 30, 28, 10, true);
