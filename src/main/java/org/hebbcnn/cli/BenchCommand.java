@@ -24,6 +24,7 @@ import org.hebbcnn.rules.Rules;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.Progress;
+import org.hebbcnn.util.UserPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,6 +69,9 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             if (batch < 1 || repeats < 1 || warmup < 0) {
                 throw new InputError("--batch and --repeats must be >= 1, --warmup >= 0");
+            }
+            if (json != null) {
+                UserPaths.outputFile(json, "--json");
             }
             List<Supplier<PlasticityRule>> factories = rules.stream().map(Rules::byName).collect(Collectors.toList());
             List<LayerPlan> all = RulesBenchmark.layers(NetworkSpec.fromConfig(
@@ -128,6 +132,9 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             if (images < 1 || batch < 1 || warmup < 0) {
                 throw new InputError("--images and --batch must be >= 1, --warmup >= 0");
+            }
+            if (json != null) {
+                UserPaths.outputFile(json, "--json");
             }
             Splits splits = Datasets.prepare(dataset, dataDir, 200);
             ImageSet train = splits.train();

@@ -10,6 +10,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.hebbcnn.config.ExperimentConfig;
 import org.hebbcnn.config.RunRecord;
+import org.hebbcnn.data.DataLocator;
+import org.hebbcnn.data.PaperDatasets;
 import org.hebbcnn.experiments.AllExperiments;
 import org.hebbcnn.experiments.ClassifiersExperiment;
 import org.hebbcnn.experiments.HybridExperiment;
@@ -20,8 +22,10 @@ import org.hebbcnn.experiments.RetrainExperiment;
 import org.hebbcnn.experiments.TrainingCost;
 import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.reports.ResultsTable;
+import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.UserPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,11 +57,18 @@ public final class ExperimentCommand implements Runnable {
                 + "hebbian.lr=5e-4, epochs=5); repeatable, applied last.")
         List<String> sets = new ArrayList<>();
 
-        @Option(names = "--dataset", description = "mnist, cifar10 or cifar100 (required unless --config gives it).")
+        @Option(names = "--dataset", description = "mnist, cifar10 or cifar100, the paper's datasets (required unless "
+                + "--data-dir or --config gives the data).")
         String dataset;
 
-        @Option(names = "--data-dir", description = "Folder with the dataset's files (default: the fetched copy).")
+        @Option(names = "--data-dir", description = "Folder with a dataset's files, IDX or CIFAR binary (default: the "
+                + "fetched copy of --dataset). Enough by itself: the run is named after the folder (or --name) and "
+                + "shown without the paper's figures, unless the files are one of the paper's datasets.")
         Path dataDir;
+
+        @Option(names = "--name", description = "Label of the --data-dir dataset in tables and folders (default: the "
+                + "folder's name).")
+        String name;
 
         @Option(names = "--seeds", description = "Runs i = 0..seeds-1 (model seed i, data seed 200+i; default 5).")
         Integer seeds;
@@ -89,17 +100,30 @@ public final class ExperimentCommand implements Runnable {
                 + "config.yaml and run.json record how they were made).")
         Path out;
 
+        @Option(names = "--from-epoch", paramLabel = "N", description = "Where a training's newest checkpoint is "
+                + "damaged (truncated, edited), resume it from its checkpoint of epoch N instead (the error names N).")
+        Integer fromEpoch;
+
         /**
          * The resolved configuration: the paper's defaults, then --config, then these flags (and the
          * subcommand's lists, when given), then every --set.
          */
-        ExperimentConfig resolve(List<String> methods, List<String> rules, List<String> configs) {
+        ExperimentConfig resolve(List<String> methods, List<String> rules, List<String> configs, Consumer<String> warn) {
             ExperimentConfig c = config != null ? ExperimentConfig.load(config) : new ExperimentConfig();
-            if (dataset == null && config == null) {
-                throw new InputError("--dataset is required (or --config FILE that names it)");
+            if (dataset == null && dataDir == null && config == null) {
+                throw new InputError("--dataset is required (or --data-dir DIR with your own files, or --config FILE)");
+            }
+            if (dataset != null && PaperDatasets.paperName(dataset).isEmpty()) {
+                throw new InputError("--dataset: unknown dataset '" + dataset + "' (known: "
+                        + String.join(", ", LayerwiseSettings.DATASETS) + "; for other files give --data-dir DIR)");
+            }
+            if (name != null && dataDir == null && (config == null || c.dataDir == null)) {
+                throw new InputError("--name labels a --data-dir dataset; give --data-dir DIR too");
             }
             if (dataset != null) {
                 c.dataset = dataset;
+            } else if (dataDir != null) {
+                c.dataset = null; // named after the folder, not the default's mnist
             }
             if (dataDir != null) {
                 c.dataDir = dataDir.toString();
@@ -121,7 +145,12 @@ public final class ExperimentCommand implements Runnable {
             if (configs != null) {
                 c.configs = new ArrayList<>(configs);
             }
-            return c.with(sets).resolved();
+            c = c.with(sets);
+            if (c.dataDir != null) {
+                Path dir = DataLocator.fromEnvironment().resolve(null, Path.of(c.dataDir));
+                c.dataset = PaperDatasets.name(c.dataset, name, dir, warn).label();
+            }
+            return c.resolved();
         }
     }
 
@@ -134,6 +163,15 @@ public final class ExperimentCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         ExperimentConfig config;
+
+        /** One-line warnings, on standard error. */
+        Consumer<String> warn() {
+            PrintWriter w = spec.commandLine().getErr();
+            return line -> {
+                w.println("hebbcnn: warning: " + line);
+                w.flush();
+            };
+        }
 
         Consumer<String> log() {
             PrintWriter w = spec.commandLine().getOut();
@@ -152,6 +190,11 @@ public final class ExperimentCommand implements Runnable {
         /** Claims the output folder, records the configuration and the run, runs, and records the wall time. */
         int run(String identity, Callable<Map<Path, ResultsTable>> experiment) throws Exception {
             Djl.init();
+            if (profile.fromEpoch != null && profile.fromEpoch < 1) {
+                throw new InputError("--from-epoch must be >= 1, got " + profile.fromEpoch);
+            }
+            CheckpointedTraining.setResumeFrom(profile.fromEpoch == null ? 0 : profile.fromEpoch);
+            UserPaths.outputFolder(profile.out, "--out");
             OutputFolder.claim(profile.out, identity);
             RunRecord record = RunRecord.start(String.join(" ", spec.commandLine().getParseResult().originalArgs()),
                     config.seeds);
@@ -185,7 +228,7 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            config = profile.resolve(methods, null, null);
+            config = profile.resolve(methods, null, null, warn());
             Path out = profile.out;
             Workspace ws = new Workspace(config, out.resolve("runs"), out.resolve(Workspace.STAGES), log())
                     .keepFeatures(profile.keepFeatures);
@@ -206,7 +249,7 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            config = profile.resolve(null, rules, configs);
+            config = profile.resolve(null, rules, configs, warn());
             Workspace ws = workspace();
             HybridExperiment e = new HybridExperiment(ws, config.rules, config.configs, profile.out);
             return run(ws.identity(), () -> Map.of(profile.out, e.run()));
@@ -219,7 +262,7 @@ public final class ExperimentCommand implements Runnable {
     static final class Retrain extends Base {
         @Override
         public Integer call() throws Exception {
-            config = profile.resolve(null, null, null);
+            config = profile.resolve(null, null, null, warn());
             Workspace ws = workspace();
             return run(ws.identity(), () -> Map.of(profile.out, new RetrainExperiment(ws, profile.out).run()));
         }
@@ -231,7 +274,7 @@ public final class ExperimentCommand implements Runnable {
     static final class Classifiers extends Base {
         @Override
         public Integer call() throws Exception {
-            config = profile.resolve(null, null, null);
+            config = profile.resolve(null, null, null, warn());
             Workspace ws = workspace();
             return run(ws.identity(), () -> Map.of(profile.out, new ClassifiersExperiment(ws, profile.out).run()));
         }
@@ -252,7 +295,7 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            config = profile.resolve(methods, rules, configs);
+            config = profile.resolve(methods, rules, configs, warn());
             AllExperiments all = new AllExperiments(config, profile.out, log());
             all.workspace().keepFeatures(profile.keepFeatures);
             return run(workspace().identity(), () -> {

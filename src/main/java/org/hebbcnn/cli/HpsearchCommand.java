@@ -11,6 +11,7 @@ import org.hebbcnn.experiments.HyperparameterSearch;
 import org.hebbcnn.search.CoordinateDescent;
 import org.hebbcnn.search.Grid;
 import org.hebbcnn.util.Djl;
+import org.hebbcnn.util.UserPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,6 +48,7 @@ public final class HpsearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
+        UserPaths.outputFolder(out, "--out");
         ExperimentConfig base = (config != null ? ExperimentConfig.load(config) : new ExperimentConfig()).with(sets);
         HyperparameterSearch search = new HyperparameterSearch(base, grid, target, out, line -> {
             w.println(line);

@@ -7,6 +7,7 @@ import org.hebbcnn.reports.KernelGrid;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.Npy;
 import org.hebbcnn.util.NpyArray;
+import org.hebbcnn.util.UserPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -58,6 +59,7 @@ public final class KernelsCommand implements Runnable {
         if (Files.isDirectory(out)) {
             throw new InputError(out + ": is a directory; --out wants a .png file name");
         }
+        UserPaths.outputFile(out, "--out");
         NpyArray w = Npy.read(weights);
         KernelGrid.Options options = KernelGrid.Options.DEFAULT
                 .withColumns(columns == null ? 0 : columns)

@@ -17,6 +17,7 @@ import org.hebbcnn.reports.ResultsTable;
 import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.Npy;
+import org.hebbcnn.util.UserPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,6 +53,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
+        UserPaths.outputFolder(out, "--out");
         DataLocator locator = DataLocator.fromEnvironment();
         if (!Files.isDirectory(locator.datasetDir("mnist"))) {
             w.println("MNIST not found in " + locator.root() + ": fetching it");

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.hebbcnn.reports.Report;
 import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.UserPaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,6 +39,7 @@ public final class ReportCommand implements Runnable {
     @Override
     public void run() {
         Report.Written w;
+        UserPaths.outputFolder(out, "--out");
         try {
             w = Report.build(dirs, out);
         } catch (IOException e) {

@@ -49,6 +49,7 @@ public final class ExperimentConfig {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** A paper dataset (mnist, cifar10, cifar100), or the label of the folder {@code dataDir}. */
     public String dataset = "mnist";
     /** Folder with the dataset's files; null: the fetched copy. */
     public String dataDir;
@@ -244,8 +245,8 @@ public final class ExperimentConfig {
 
     /** Checks values that types alone cannot (building the settings checks the rest). */
     private void check(String where) {
-        if (dataset == null || dataset.isBlank()) {
-            throw new InputError(where + ": 'dataset' is required");
+        if ((dataset == null || dataset.isBlank()) && dataDir == null) {
+            throw new InputError(where + ": 'dataset' is required (or 'dataDir', a folder of your own files)");
         }
         if (backprop == null || hebbian == null || probes == null || vae == null || methods == null || rules == null) {
             throw new InputError(where + ": sections and lists cannot be null");
@@ -262,8 +263,10 @@ public final class ExperimentConfig {
 
     /** The profile: the paper's or the quick one, with every explicit value applied. */
     public LayerwiseSettings settings() {
-        LayerwiseSettings s = quick ? LayerwiseSettings.quick(dataset, methods, seeds)
-                : LayerwiseSettings.paper(dataset, methods, seeds);
+        String name = dataset != null && !dataset.isBlank() ? dataset
+                : Path.of(dataDir).toAbsolutePath().normalize().getFileName().toString(); // an own folder: its name
+        LayerwiseSettings s = quick ? LayerwiseSettings.quick(name, methods, seeds)
+                : LayerwiseSettings.paper(name, methods, seeds);
         return new LayerwiseSettings(s.dataset(), s.methods(), s.seeds(), quick, or(epochs, s.epochs()),
                 or(probeEpochs, s.probeEpochs()), or(trainImages, s.trainImages()),
                 or(validationImages, s.validationImages()), batch);

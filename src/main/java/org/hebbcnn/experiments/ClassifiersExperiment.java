@@ -43,8 +43,8 @@ public final class ClassifiersExperiment {
         ResultsTable.Builder b = ResultsTable.builder("classifiers", s.dataset()).quick(s.quick()).seeds(s.seeds());
         b.note(s.describe());
         b.paperNetwork(workspace.spec().equals(org.hebbcnn.architecture.NetworkSpec.tryout()), workspace.spec().name());
-        b.note("Probes on the frozen backprop network's layers: SGD (dropout 0.5, the baseline's schedule, L2 5e-4) "
-                + "and SHC (lr 1e-3). Epochs: each probe's epoch of best validation accuracy (1-based).");
+        b.note("Probes on the frozen backprop network's layers: " + workspace.hyperparameters().probesNote()
+                + ". Epochs: each probe's epoch of best validation accuracy (1-based).");
         for (String c : CLASSIFIERS) {
             String kind = c.toLowerCase(java.util.Locale.ROOT);
             for (int l = 1; l < workspace.spec().depth(); l++) {

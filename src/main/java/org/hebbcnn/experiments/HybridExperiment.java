@@ -81,7 +81,8 @@ public final class HybridExperiment {
         b.paperNetwork(workspace.spec().equals(org.hebbcnn.architecture.NetworkSpec.tryout()), workspace.spec().name());
         b.note("Built bottom-up: the lowest run of letters is a frozen slice of the base network (backprop, or "
                 + "Hebbian with the rule); each later run of letters is a fresh network trained from its first layer "
-                + "up on the frozen layers under it (B by the baseline's SGD, L2 5e-4 when it retrains one or two "
+                + "up on the frozen layers under it (B by the baseline's SGD, " + workspace.hyperparameters().scheduleNote() + ", L2 "
+                + Hyperparameters.number(workspace.hyperparameters().topWeightDecay()) + " when it retrains one or two "
                 + "layers; H by the rule, with the SHC on top for model selection), of which its own layers are kept. "
                 + "Epochs: the selected (best validation) epoch of the top stage.");
         for (List<HybridRun> rs : runs.values()) {

@@ -102,6 +102,51 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
                 shcProbeLr, vaeLr, vaeMomentum, klWeight);
     }
 
+    /**
+     * The probes' settings as used, for a table's notes: "SGD (dropout 0.5, lr 1e-3 x0.5 after epochs 10-19,
+     * momentum 0.9, L2 5e-4) and SHC (lr 1e-3)".
+     */
+    public String probesNote() {
+        return "SGD (dropout " + number(dropout) + ", " + scheduleNote() + ", momentum " + number(momentum) + ", L2 "
+                + number(probeWeightDecay) + ") and SHC (lr " + number(shcProbeLr) + ")";
+    }
+
+    /** "lr 1e-3 x0.5 after epochs 10-19" (the milestones as given, ranges joined). */
+    public String scheduleNote() {
+        if (lrMilestones.length == 0) {
+            return "lr " + number(backpropLr);
+        }
+        StringBuilder epochs = new StringBuilder();
+        int[] m = lrMilestones.clone();
+        Arrays.sort(m);
+        for (int i = 0; i < m.length; ) {
+            int j = i;
+            while (j + 1 < m.length && m[j + 1] == m[j] + 1) {
+                j++;
+            }
+            epochs.append(epochs.length() == 0 ? "" : ", ").append(m[i]).append(j > i ? "-" + m[j] : "");
+            i = j + 1;
+        }
+        return "lr " + number(backpropLr) + " x" + number(lrGamma) + " after epoch" + (m.length > 1 ? "s " : " ") + epochs;
+    }
+
+    /** 5e-4, 0.001 -> 1e-3, 0.5, 0.25, 2: short and exact (as many digits as the value needs). */
+    public static String number(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v == 0 ? "0" : Double.toString(v);
+        }
+        if (Math.abs(v) >= 0.01 && Math.abs(v) < 1e4) {
+            return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        }
+        int exponent = (int) Math.floor(Math.log10(Math.abs(v)));
+        java.math.BigDecimal mantissa = java.math.BigDecimal.valueOf(v).movePointLeft(exponent).stripTrailingZeros();
+        if (mantissa.abs().compareTo(java.math.BigDecimal.TEN) >= 0) { // rounding of log10 at exact powers
+            mantissa = mantissa.movePointLeft(1);
+            exponent++;
+        }
+        return mantissa.toPlainString() + "e" + exponent;
+    }
+
     private double[] numbers() {
         return new double[] {backpropLr, lrGamma, momentum, dropout, backpropWeightDecay, topWeightDecay, hebbianLr,
             hwtaK, zcaEpsilon, probeWeightDecay, shcProbeLr, vaeLr, vaeMomentum, klWeight};

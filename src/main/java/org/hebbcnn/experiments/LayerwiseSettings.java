@@ -2,6 +2,8 @@ package org.hebbcnn.experiments;
 
 import java.util.List;
 import java.util.Locale;
+import org.hebbcnn.data.DataLocator;
+import org.hebbcnn.data.PaperDatasets;
 import org.hebbcnn.util.InputError;
 
 /**
@@ -16,6 +18,7 @@ import org.hebbcnn.util.InputError;
  */
 public record LayerwiseSettings(String dataset, List<String> methods, int seeds, boolean quick, int epochs,
         int probeEpochs, int trainImages, int validationImages, int batchSize) {
+    /** The paper's datasets; any other name is the label of the user's own (read with --data-dir). */
     public static final List<String> DATASETS = List.of("mnist", "cifar10", "cifar100");
     /** The paper's methods, the default of {@code --methods}; any of {@link Method#names()} may be named. */
     public static final List<String> METHODS = List.of("bp", "hpca", "hwta", "vae");
@@ -28,10 +31,9 @@ public record LayerwiseSettings(String dataset, List<String> methods, int seeds,
     public static final int QUICK_VALIDATION_IMAGES = 2_000;
 
     public LayerwiseSettings {
-        dataset = dataset.toLowerCase(Locale.ROOT).replace("-", "");
-        if (!DATASETS.contains(dataset)) {
-            throw new InputError("--dataset: unknown dataset '" + dataset + "' (known: " + String.join(", ", DATASETS) + ")");
-        }
+        // A paper dataset's name in its canonical spelling, else the label of the user's own dataset.
+        dataset = PaperDatasets.paperName(dataset).orElse(dataset.trim());
+        DataLocator.checkName(dataset);
         methods = methods.stream().map(m -> m.trim().toLowerCase(Locale.ROOT)).distinct().toList();
         if (methods.isEmpty()) {
             throw new InputError("--methods: give at least one of " + String.join(",", METHODS));

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
+import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.Npy;
 
@@ -104,7 +105,7 @@ public final class BatchNorm implements AutoCloseable {
                 throw new InputError(file + ": batch-norm statistics of shape " + loaded.getShape() + " where "
                         + target.getShape() + " was expected");
             }
-            target.set(loaded.toFloatArray());
+            Djl.assign(target, loaded.toFloatArray());
         }
     }
 

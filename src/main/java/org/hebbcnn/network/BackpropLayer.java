@@ -12,6 +12,7 @@ import org.hebbcnn.architecture.LayerSpec;
 import org.hebbcnn.layers.LayerOps;
 import org.hebbcnn.nn.Module;
 import org.hebbcnn.nn.Parameter;
+import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.UniformInit;
 
 /**
@@ -105,15 +106,15 @@ final class BackpropLayer {
         SplittableRandom random = new SplittableRandom(BackpropNetwork.layerSeed(modelSeed, number()));
         Shape w = weight.value().getShape();
         float bound = (float) (1.0 / Math.sqrt(w.size() / w.get(0)));
-        weight.value().set(UniformInit.draw(random, w.size(), bound));
-        bias.value().set(UniformInit.draw(random, w.get(0), bound));
+        Djl.assign(weight.value(), UniformInit.draw(random, w.size(), bound));
+        Djl.assign(bias.value(), UniformInit.draw(random, w.get(0), bound));
         if (gamma != null) {
-            gamma.value().set(ones(gamma.value()));
-            beta.value().set(new float[Math.toIntExact(beta.value().size())]);
+            Djl.assign(gamma.value(), ones(gamma.value()));
+            Djl.assign(beta.value(), new float[Math.toIntExact(beta.value().size())]);
         }
         if (runningMean != null) {
-            runningMean.set(new float[Math.toIntExact(runningMean.size())]);
-            runningVar.set(ones(runningVar));
+            Djl.assign(runningMean, new float[Math.toIntExact(runningMean.size())]);
+            Djl.assign(runningVar, ones(runningVar));
         }
         module.clearMomentum();
     }

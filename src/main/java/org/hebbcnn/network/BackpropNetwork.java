@@ -21,6 +21,7 @@ import org.hebbcnn.nn.Losses;
 import org.hebbcnn.nn.Module;
 import org.hebbcnn.nn.ModuleFile;
 import org.hebbcnn.nn.NesterovSgd;
+import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.NpyArray;
 
@@ -369,8 +370,8 @@ public final class BackpropNetwork implements AutoCloseable {
             throw new IllegalArgumentException("bias " + bias.getShape() + " does not fit layer " + layer + "'s "
                     + b.getShape());
         }
-        w.set(weight.toType(DataType.FLOAT32, false).toFloatArray());
-        b.set(bias == null ? new float[Math.toIntExact(b.size())] : bias.toType(DataType.FLOAT32, false).toFloatArray());
+        Djl.assign(w, weight.toType(DataType.FLOAT32, false).toFloatArray());
+        Djl.assign(b, bias == null ? new float[Math.toIntExact(b.size())] : bias.toType(DataType.FLOAT32, false).toFloatArray());
     }
 
     /** Re-initialises one layer as a fresh network with {@code seed} would have it, momentum zero. */

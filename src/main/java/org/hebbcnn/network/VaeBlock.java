@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.hebbcnn.nn.Module;
 import org.hebbcnn.nn.Parameter;
+import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.UniformInit;
 
 /**
@@ -91,15 +92,15 @@ final class VaeBlock {
         SplittableRandom random = new SplittableRandom(BackpropNetwork.layerSeed(modelSeed, stream));
         Shape w = weight.value().getShape();
         float bound = (float) (1.0 / Math.sqrt(w.size() / w.get(0)));
-        weight.value().set(UniformInit.draw(random, w.size(), bound));
-        bias.value().set(UniformInit.draw(random, bias.value().size(), bound));
+        Djl.assign(weight.value(), UniformInit.draw(random, w.size(), bound));
+        Djl.assign(bias.value(), UniformInit.draw(random, bias.value().size(), bound));
         if (gamma != null) {
             float[] ones = new float[Math.toIntExact(gamma.value().size())];
             Arrays.fill(ones, 1f);
-            gamma.value().set(ones);
-            beta.value().set(new float[ones.length]);
-            runningMean.set(new float[ones.length]);
-            runningVar.set(ones);
+            Djl.assign(gamma.value(), ones);
+            Djl.assign(beta.value(), new float[ones.length]);
+            Djl.assign(runningMean, new float[ones.length]);
+            Djl.assign(runningVar, ones);
         }
         module.clearMomentum();
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.hebbcnn.util.Djl;
 import java.util.Map;
 
 /**
@@ -74,7 +75,7 @@ public final class Module {
     /** Sets every momentum buffer to zero (set, not multiplied: NaN * 0 would stay NaN). */
     public void clearMomentum() {
         for (Parameter p : parameters) {
-            p.velocity().set(new float[Math.toIntExact(p.velocity().size())]);
+            Djl.assign(p.velocity(), new float[Math.toIntExact(p.velocity().size())]);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.Npy;
 import org.hebbcnn.util.NpyArray;
@@ -86,7 +87,7 @@ public final class ModuleFile {
                     throw new InputError(file + ": '" + e.getKey() + "' is " + a.dtype().descr() + " "
                             + Npy.shapeRepr(a.shape()) + ", the " + kind + " needs <f4 " + Npy.shapeRepr(shape));
                 }
-                copies.add(() -> target.set(a.toFloatArray()));
+                copies.add(() -> Djl.assign(target, a.toFloatArray()));
             }
         }
         return () -> copies.forEach(Runnable::run);

@@ -377,12 +377,16 @@ public record ResultsTable(String experiment, String dataset, boolean quick, int
 
         List<String> header = new ArrayList<>();
         header.add(keyHeader);
+        // The paper's columns only for the paper's datasets: an own dataset has nothing to compare with.
+        boolean paperColumns = PaperTables.metric(dataset).isPresent();
         for (String m : methods) {
             header.add(m + " ours");
-            header.add(m + " paper");
-            header.add(m + " diff");
+            if (paperColumns) {
+                header.add(m + " paper");
+                header.add(m + " diff");
+            }
             if (rows.stream().anyMatch(r -> r.method().equals(m) && (r.epochs() != null || r.paperEpochs() != null))) {
-                header.add(m + " epochs (ours / paper)");
+                header.add(m + (paperColumns ? " epochs (ours / paper)" : " epochs"));
             }
             if (rows.stream().anyMatch(r -> r.method().equals(m) && r.top1() != null)) {
                 header.add(m + " ours top1");
@@ -403,12 +407,16 @@ public record ResultsTable(String experiment, String dataset, boolean quick, int
                 for (String m : methods) {
                     Row r = byCell.get(m + "\u0000" + k);
                     cells.add(r == null ? "" : r.ours().format());
-                    cells.add(r == null ? "" : r.paper() == null ? NO_PAPER
-                            : Statistics.format(r.paper(), r.paperCi95() == null ? Double.NaN : r.paperCi95()));
-                    cells.add(r == null ? "" : r.paper() == null ? NO_PAPER
-                            : r.diff().map(ResultsTable::signed2).orElse("n/a"));
+                    if (paperColumns) {
+                        cells.add(r == null ? "" : r.paper() == null ? NO_PAPER
+                                : Statistics.format(r.paper(), r.paperCi95() == null ? Double.NaN : r.paperCi95()));
+                        cells.add(r == null ? "" : r.paper() == null ? NO_PAPER
+                                : r.diff().map(ResultsTable::signed2).orElse("n/a"));
+                    }
                     if (header.contains(m + " epochs (ours / paper)")) {
                         cells.add(r == null ? "" : epochsCell(r));
+                    } else if (header.contains(m + " epochs")) {
+                        cells.add(r == null || r.epochs() == null ? "" : trim(r.epochs(), 1));
                     }
                     if (header.contains(m + " ours top1")) {
                         cells.add(r == null || r.top1() == null ? "" : r.top1().format());
@@ -418,9 +426,13 @@ public record ResultsTable(String experiment, String dataset, boolean quick, int
             }
         }
         sb.append("\n");
-        sb.append("Accuracy in percent, mean ± 95% confidence half-width (Student's t) over the seeds; "
-                + "diff = ours − paper (means, percentage points); " + NO_PAPER + " = the paper has no figure.");
-        PaperTables.metric(dataset).ifPresent(m -> sb.append(" Paper: ").append(PaperTables.source()).append('.'));
+        sb.append("Accuracy in percent, mean ± 95% confidence half-width (Student's t) over the seeds");
+        if (paperColumns) {
+            sb.append("; diff = ours − paper (means, percentage points); ").append(NO_PAPER)
+                    .append(" = the paper has no figure. Paper: ").append(PaperTables.source()).append('.');
+        } else {
+            sb.append(". ").append(dataset).append(" is not one of the paper's datasets: no paper figures.");
+        }
         sb.append("\n");
         if (quick) {
             sb.append("\n**").append(QUICK_BANNER).append("**: shortened runs, not comparable with the paper's "

@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.hebbcnn.tensors.PatchOps;
 
-/** Competition across channels at each position, shared by HWTA and SOM. */
+/** Competition across channels at each position: HWTA's winners (ties included) and the SOM's single winner. */
 public final class Competition {
     private Competition() {}
 
@@ -25,28 +25,45 @@ public final class Competition {
     }
 
     /**
-     * A 0/1 mask [B, O, H', W'] marking the k neurons with the highest cosine at each position.
-     * The patch norm is common to all neurons at a position, so ranking s / ||w|| ranks the cosines
-     * (and the raised cosine squared, which is monotonic in it) without computing patch norms.
+     * A 0/1 mask [B, O, H', W'] marking the k neurons with the highest cosine at each position, and
+     * every neuron tied with the k-th of them, as the reference does: it lets every neuron whose
+     * score equals the maximum win, so on an all-zero patch (every score equal) all neurons win and
+     * each moves by -w. Ties are exact equalities of float32 scores, so apart from such degenerate
+     * patches (or duplicate weight vectors) exactly k neurons win. The patch norm is common to all
+     * neurons at a position, so ranking s / ||w|| ranks the cosines (and the raised cosine squared,
+     * which is monotonic in it) without computing patch norms.
      */
     public static NDArray winners(NDArray w, NDArray s, int k) {
         long o = w.getShape().get(0);
         if (k < 1 || k > o) {
             throw new IllegalArgumentException("k-WTA needs 1 <= k <= " + o + ", got " + k);
         }
-        NDArray ranked = s.div(PatchOps.weightNorms(w).maximum(1e-12f).reshape(1, -1, 1, 1));
-        NDArray indices = k == 1 ? ranked.argMax(1).expandDims(1) : ranked.topK(k, 1, true, false).get(1);
-        // Compare each winner index [B, k, H', W'] with every neuron number, giving the mask directly
-        // in [B, O, H', W'] layout (no one-hot tensor, no transpose). argMax breaks ties by the
-        // lowest index, so a blank patch has exactly k winners too.
-        NDArray neurons = indices.getManager().arange(0, (int) o, 1, indices.getDataType()).reshape(1, 1, o, 1, 1);
-        NDArray mask = indices.expandDims(2).eq(neurons).toType(DataType.FLOAT32, false);
-        return k == 1 ? mask.squeeze(1) : mask.sum(new int[] {1});
+        NDArray ranked = ranked(w, s);
+        // the k-th largest score per position, [B, 1, H', W']; a winner scores at least that much
+        NDArray kth = k == 1 ? ranked.max(new int[] {1}, true)
+                : ranked.topK(k, 1, true, false).get(0).min(new int[] {1}, true);
+        return ranked.gte(kth).toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * A one-hot mask [B, O, H', W'] of the single neuron with the highest cosine at each position,
+     * the lowest index among equals (the SOM's winner, the centre of one neighbourhood).
+     */
+    public static NDArray winner(NDArray w, NDArray s) {
+        long o = w.getShape().get(0);
+        NDArray index = ranked(w, s).argMax(1).expandDims(1); // argMax: the lowest index of the maxima
+        // Compare the winner index [B, 1, H', W'] with every neuron number: the mask in [B, O, H', W'] layout.
+        NDArray neurons = index.getManager().arange(0, (int) o, 1, index.getDataType()).reshape(1, o, 1, 1);
+        return index.eq(neurons).toType(DataType.FLOAT32, false);
+    }
+
+    private static NDArray ranked(NDArray w, NDArray s) {
+        return s.div(PatchOps.weightNorms(w).maximum(1e-12f).reshape(1, -1, 1, 1));
     }
 
     /** Winner index per position, [B, H', W'] (1-WTA). */
     public static NDArray winnerIndex(NDArray w, NDArray s) {
-        return s.div(PatchOps.weightNorms(w).maximum(1e-12f).reshape(1, -1, 1, 1)).argMax(1);
+        return ranked(w, s).argMax(1);
     }
 
     static Shape activityShape(NDArray s) {

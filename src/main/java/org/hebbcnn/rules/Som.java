@@ -63,7 +63,7 @@ public final class Som extends ActivityRule {
         if (o != (long) rows * cols) {
             throw new IllegalArgumentException("SOM map " + rows + "x" + cols + " needs " + rows * cols + " neurons, layer has " + o);
         }
-        NDArray winners = Competition.winners(in.weights(), in.preActivation(), 1);
+        NDArray winners = Competition.winner(in.weights(), in.preActivation());
         // Each patch's one-hot winner row times the neighbourhood matrix G[c, i].
         NDArray spread = PatchOps.rows(winners).matMul(neighbourhood(in.weights().getManager()));
         return PatchOps.unrows(spread, in.preActivation().getShape());

@@ -1,5 +1,6 @@
 package org.hebbcnn.training;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.hebbcnn.util.InputError;
 
 /**
  * An epoch loop that survives being killed. After every epoch the model and the loop's state are
@@ -20,6 +22,11 @@ import java.util.stream.Stream;
  * step), so a run killed at any moment loses at most the epoch in progress, and running it again
  * resumes after the last complete epoch. The checkpoint of the best validation epoch is kept as
  * the selected model (the paper's model selection).
+ *
+ * <p>A newest checkpoint that cannot be read (a file truncated by a full disk, a {@code state.json}
+ * edited by hand) stops the run with one line naming the file and the previous complete epoch;
+ * with {@link #setResumeFrom} (the CLI's {@code --from-epoch N}) such a training resumes from
+ * {@code ckpt-N} instead, after checking that it can be read, and only then discards the later ones.
  */
 public final class CheckpointedTraining {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -75,6 +82,21 @@ public final class CheckpointedTraining {
 
     private CheckpointedTraining() {}
 
+    /** The epoch to fall back to where the newest checkpoint is damaged (0: none given). */
+    private static volatile int resumeFrom;
+
+    /**
+     * {@code --from-epoch N}: a training whose newest checkpoint cannot be read resumes from its
+     * checkpoint of epoch {@code N} (which must exist and be readable); 0 turns this off. Trainings
+     * whose newest checkpoint is readable are not affected.
+     */
+    public static void setResumeFrom(int epoch) {
+        if (epoch < 0) {
+            throw new InputError("--from-epoch must be >= 1, got " + epoch);
+        }
+        resumeFrom = epoch;
+    }
+
     /**
      * Trains until {@code epochs} epochs are done, resuming from the newest checkpoint in {@code dir}.
      * Epochs are reported 1-based in messages.
@@ -85,8 +107,7 @@ public final class CheckpointedTraining {
             State state = State.initial();
             Optional<Path> latest = latest(dir);
             if (latest.isPresent()) {
-                state = JSON.readValue(latest.get().resolve("state.json").toFile(), State.class);
-                model.load(latest.get().resolve("model"));
+                state = resume(dir, latest.get(), model, log);
                 log.accept(state.epochsDone() >= epochs ? "trained earlier: " + dir + " (selected epoch " + state.bestEpoch() + ")"
                         : "resuming " + dir + " after epoch " + state.epochsDone());
             }
@@ -113,6 +134,88 @@ public final class CheckpointedTraining {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Loads the newest checkpoint, or, where it is damaged and {@code --from-epoch N} was given, the
+     * checkpoint of epoch N, discarding the later ones once N has loaded.
+     */
+    private static State resume(Path dir, Path latest, Model model, Consumer<String> log) throws IOException {
+        try {
+            return load(latest, model);
+        } catch (Damaged e) {
+            int from = resumeFrom;
+            int newest = epochOf(latest);
+            if (from == 0 || from >= newest) {
+                throw new InputError(e.getMessage() + "; " + fallbackHint(dir, newest), e.getCause());
+            }
+            Path previous = dir.resolve(CHECKPOINT_PREFIX + from);
+            if (!isCheckpoint(previous)) {
+                throw new InputError(e.getMessage() + "; --from-epoch " + from + ": " + dir + " holds no complete "
+                        + "checkpoint of epoch " + from + " (" + fallbackHint(dir, newest) + ")", e.getCause());
+            }
+            State state;
+            try {
+                state = load(previous, model);
+            } catch (Damaged again) {
+                throw new InputError(again.getMessage() + " (--from-epoch " + from + ")", again.getCause());
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    if (epochOf(p) > from) {
+                        deleteTree(p);
+                    }
+                }
+            }
+            log.accept("checkpoint of epoch " + newest + " damaged (" + e.getMessage() + "): discarded, back to epoch " + from);
+            return state;
+        }
+    }
+
+    /** "resume from the previous complete epoch with --from-epoch 2" or, with none, "delete DIR to retrain it". */
+    private static String fallbackHint(Path dir, int newest) throws IOException {
+        int previous = 0;
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                int e = epochOf(p);
+                if (e > previous && e < newest && isCheckpoint(p)) {
+                    previous = e;
+                }
+            }
+        }
+        return previous > 0 ? "to resume from the previous complete epoch, run the same command with --from-epoch " + previous
+                : "no earlier checkpoint is kept: delete " + dir + " to train it again from the start";
+    }
+
+    /** A checkpoint whose files cannot be read; the message names the file. */
+    private static final class Damaged extends Exception {
+        Damaged(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Reads and checks {@code ckpt}'s state.json, then loads its model. */
+    private static State load(Path ckpt, Model model) throws Damaged {
+        Path file = ckpt.resolve("state.json");
+        State state;
+        try {
+            state = JSON.readValue(file.toFile(), State.class);
+        } catch (JsonProcessingException e) {
+            throw new Damaged(file + ": damaged checkpoint (not a valid state: " + e.getOriginalMessage() + ")", e);
+        } catch (IOException e) {
+            throw new Damaged(file + ": damaged checkpoint (" + e.getMessage() + ")", e);
+        }
+        int epoch = epochOf(ckpt);
+        if (state == null || state.history() == null || state.epochsDone() != epoch || state.history().size() != epoch
+                || state.bestEpoch() < 0 || state.bestEpoch() > epoch) {
+            throw new Damaged(file + ": damaged checkpoint (its state does not describe epoch " + epoch + ")", null);
+        }
+        try {
+            model.load(ckpt.resolve("model"));
+        } catch (InputError | UncheckedIOException e) {
+            throw new Damaged(e.getMessage() + " (damaged checkpoint " + ckpt + ")", e);
+        }
+        return state;
     }
 
     /** The loop state of the newest checkpoint in {@code dir} (which must hold one). */

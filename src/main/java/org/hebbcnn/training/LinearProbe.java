@@ -16,6 +16,7 @@ import org.hebbcnn.nn.Losses;
 import org.hebbcnn.nn.Module;
 import org.hebbcnn.nn.ModuleFile;
 import org.hebbcnn.nn.NesterovSgd;
+import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.NpyArray;
 import org.hebbcnn.util.UniformInit;
@@ -66,8 +67,8 @@ public final class LinearProbe implements AutoCloseable {
         bias = module.parameter("fc.bias", new Shape(classes)).value();
         SplittableRandom random = new SplittableRandom(seed);
         float bound = (float) (1.0 / Math.sqrt(features));
-        weight.set(UniformInit.draw(random, Math.multiplyExact((long) classes, features), bound));
-        bias.set(UniformInit.draw(random, classes, bound));
+        Djl.assign(weight, UniformInit.draw(random, Math.multiplyExact((long) classes, features), bound));
+        Djl.assign(bias, UniformInit.draw(random, classes, bound));
     }
 
     /** One SGD step on features [B, ...] (B x features values) with labels [B]; returns the mean loss. */

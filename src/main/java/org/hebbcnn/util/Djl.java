@@ -1,7 +1,9 @@
 package org.hebbcnn.util;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
  * DJL start-up in one place: force offline mode (the native PyTorch library comes from Maven
@@ -41,6 +43,29 @@ public final class Djl {
         init();
         Engine engine = Engine.getInstance();
         return engine.getEngineName() + " " + engine.getVersion() + " (DJL " + Engine.getDjlVersion() + ")";
+    }
+
+    /** "..." selects the whole array, whatever its rank. */
+    private static final NDIndex ALL = new NDIndex("...");
+
+    /**
+     * Overwrites {@code target}'s values in place with {@code values} (row-major, as many as the
+     * target holds; the target keeps its shape, type and gradient flag).
+     *
+     * <p>Use this, never {@code NDArray.set(float[])} / {@code set(Buffer)} / {@code copyTo}: DJL's
+     * PyTorch engine implements those with the native {@code torchSet}, which opens a deprecated
+     * {@code at::AutoNonVariableTypeMode} guard, and PyTorch then prints "Warning:
+     * AutoNonVariableTypeMode is deprecated and will be removed in 1.10 release ..." on standard
+     * error once per process. An indexed put of the whole array ({@code a[...] = b}) is the same
+     * copy without that guard, and works on arrays that require a gradient.
+     */
+    public static void assign(NDArray target, float[] values) {
+        if (values.length != target.size()) {
+            throw new IllegalArgumentException(values.length + " values for an array of shape " + target.getShape());
+        }
+        try (NDArray source = target.getManager().create(values, target.getShape())) {
+            target.set(ALL, source.toType(target.getDataType(), false));
+        }
     }
 
     private static void setIfAbsent(String key, String value) {

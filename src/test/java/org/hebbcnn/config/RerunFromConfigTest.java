@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.hebbcnn.cli.CliRunner;
 import org.hebbcnn.data.TestFiles;
 import org.hebbcnn.reports.ResultsTable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A results folder records its resolved configuration and how it was made; running again from that
  * configuration gives the same numbers, and other hyperparameters cannot be mixed into the folder.
  */
+// Slow: end to end: trains networks and probes through the CLI, twice. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class RerunFromConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,7 +34,7 @@ class RerunFromConfigTest {
 
     @Test
     void aRunRepeatedFromItsSavedConfigurationGivesTheSameNumbers() throws Exception {
-        Path data = tmp.resolve("mnist");
+        Path data = tmp.resolve("digits"); // not MNIST: run and saved as "digits"
         TestFiles.writeIdxDataset(data, 80, 30, 28, 10, true);
         Path a = tmp.resolve("a");
         cli(0, "experiment", "layerwise", "--dataset", "mnist", "--data-dir", data.toString(), "--methods", "hpca",

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Known facts of the real datasets, checked when they have been fetched (`hebbcnn data fetch mnist`
  * and `... cifar10`, into ./data or $HEBBCNN_DATA, as CI does before the tests); skipped otherwise.
  */
+// Slow: real data (the fetched MNIST / CIFAR-10). Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class RealDataTest {
     private static RawDataset cifar10;
     private static RawDataset mnist;

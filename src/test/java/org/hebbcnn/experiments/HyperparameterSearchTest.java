@@ -13,10 +13,13 @@ import org.hebbcnn.cli.CliRunner;
 import org.hebbcnn.config.ExperimentConfig;
 import org.hebbcnn.data.TestFiles;
 import org.hebbcnn.search.SearchReport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hpsearch} end to end on tiny synthetic MNIST: trials, best point, best configuration, resuming. */
+// Slow: end to end: a search trains several networks. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class HyperparameterSearchTest {
     @TempDir
     Path tmp;

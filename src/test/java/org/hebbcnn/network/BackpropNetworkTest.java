@@ -16,6 +16,7 @@ import org.hebbcnn.rules.Rules;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.NpyArray;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+// Slow: whole backprop networks, trained. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class BackpropNetworkTest {
     @TempDir
     Path dir;

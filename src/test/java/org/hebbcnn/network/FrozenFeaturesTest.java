@@ -15,6 +15,7 @@ import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.training.HebbianNetworkTraining;
 import org.hebbcnn.training.LearningRateSchedule;
 import org.hebbcnn.util.Djl;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * layers then run once per image instead of once per epoch, and the trained weights are
  * bit-identical to recomputing them every time.
  */
+// Slow: whole networks, trained. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class FrozenFeaturesTest {
     @TempDir
     Path tmp;

@@ -18,6 +18,7 @@ import org.hebbcnn.rules.Rules;
 import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.training.HebbianNetworkTraining;
 import org.hebbcnn.util.Djl;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +26,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+// Slow: whole Hebbian networks, trained. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class HebbianNetworkTest {
     @TempDir
     Path dir;

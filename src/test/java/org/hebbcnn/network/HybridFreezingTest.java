@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.hebbcnn.rules.Rules;
 import org.hebbcnn.util.Djl;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
  * them, backprop 5-6 trained on both): training the upper stages must leave every frozen layer
  * bit-identical, weights and batch-norm statistics alike, while the trained layers do change.
  */
+// Slow: whole networks, trained. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class HybridFreezingTest {
 
     private static List<float[]> snapshot(NDList arrays) {

@@ -23,11 +23,14 @@ import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.training.VaeTraining;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.NpyArray;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+// Slow: whole VAEs, trained. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class VaeTest {
     @TempDir
     Path dir;

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * backgrounds of the CSS, the charts' colours from the embedded PNGs). Skipped when no Chromium is on
  * the PATH; CI installs one so that it runs there.
  */
+// Slow: a headless browser. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class ReportRenderTest {
     static final List<String> BROWSERS = List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
 

@@ -27,9 +27,12 @@ import org.hebbcnn.training.CheckpointedTraining.State;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.Npy;
 import org.hebbcnn.util.NpyArray;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+// Slow: builds whole reports with charts through the CLI. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class ReportTest {
 
     @TempDir

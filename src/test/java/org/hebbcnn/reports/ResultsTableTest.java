@@ -144,7 +144,9 @@ class ResultsTableTest {
         assertTrue(row.get("paper").isNull());
         assertTrue(row.get("paperCi95").isNull());
         String md = read(tmp.resolve("table.md"));
-        assertTrue(md.contains("| 1 | 89.00 ± 2.48 | — | — |"), md);
+        assertTrue(md.contains("| 1 | 89.00 ± 2.48 |\n"), "ours only, no paper or diff column: " + md);
+        assertFalse(md.contains("paper |") || md.contains("diff |"), md);
+        assertTrue(md.contains("fashion is not one of the paper's datasets"), md);
         assertTrue(md.lines().findFirst().orElseThrow().contains("3 seeds"));
         String csv = Files.readAllLines(tmp.resolve("table.csv")).get(1);
         assertTrue(csv.startsWith("layerwise,fashion,hpca,1,top1,89,2.4841,,,,88.0;89.0;90.0,"), csv);

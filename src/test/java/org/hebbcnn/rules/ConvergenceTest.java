@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.hebbcnn.layers.HebbianLayer;
 import org.hebbcnn.util.Djl;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (one patch per sample). Targets (eigenvectors, cluster centres, centroids) are computed here from
  * the generating parameters, never from the code under test.
  */
+// Slow: rules trained to convergence. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class ConvergenceTest {
     static NDManager manager;
 

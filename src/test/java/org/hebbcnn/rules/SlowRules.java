@@ -84,8 +84,10 @@ final class SlowRules {
         return Math.sqrt(dot(a, a));
     }
 
+    /** cos(a, b); 0 when either is zero (an all-zero patch scores 0 against every neuron, so they all tie). */
     static double cosine(double[] a, double[] b) {
-        return dot(a, b) / (norm(a) * norm(b));
+        double norms = norm(a) * norm(b);
+        return norms == 0 ? 0 : dot(a, b) / norms;
     }
 
     static double distance(double[] a, double[] b) {
@@ -131,9 +133,13 @@ final class SlowRules {
         return cos;
     }
 
-    /** The indices of the k largest values of a row, found by repeated selection. */
+    /**
+     * The k largest values of a row, found by repeated selection, and every value equal to the k-th
+     * of them (the reference lets all tied maxima win).
+     */
     static boolean[] topK(double[] values, int k) {
         boolean[] chosen = new boolean[values.length];
+        double kth = Double.NaN;
         for (int round = 0; round < k; round++) {
             int best = -1;
             for (int i = 0; i < values.length; i++) {
@@ -142,6 +148,10 @@ final class SlowRules {
                 }
             }
             chosen[best] = true;
+            kth = values[best];
+        }
+        for (int i = 0; i < values.length; i++) {
+            chosen[i] |= values[i] == kth;
         }
         return chosen;
     }

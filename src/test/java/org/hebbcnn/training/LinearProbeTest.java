@@ -9,6 +9,7 @@ import org.hebbcnn.nn.Accuracy;
 import org.hebbcnn.nn.Losses;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,7 @@ class LinearProbeTest {
     }
 
     @Test
+    @Tag("slow") // 150 training steps
     void learnsALinearlySeparableTask() {
         try (NDManager m = Djl.newManager(); LinearProbe probe = new LinearProbe(m, FEATURES, CLASSES, 1)) {
             Task task = new Task(5);

@@ -21,11 +21,14 @@ import org.hebbcnn.training.ProbeTraining.EpochScores;
 import org.hebbcnn.training.ProbeTraining.Result;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.NpyArray;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+// Slow: trains probes on a network's features, several epochs. Skipped by `mvn -B test -Dgroups=fast`.
+@Tag("slow")
 class ProbeTrainingTest {
     /** The try-out network's probed layers and their feature sizes. */
     static final long[] FEATURES = java.util.stream.IntStream.rangeClosed(1, 5)

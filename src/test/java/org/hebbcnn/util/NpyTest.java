@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -411,6 +412,7 @@ class NpyTest {
     }
 
     @Test
+    @Tag("slow") // 16 MB through the disk and native memory, with timing
     void largeArrayRoundTrip() throws IOException {
         int n = 4_000_000;
         float[] f = new float[n];
