@@ -74,7 +74,7 @@ class NodeLockTest {
         assertTrue(c.exitValue() != 0 && outC.contains("is locked by pid " + a.pid()), outC);
         assertTrue(a.isAlive());
         a.destroy(); // SIGTERM, as Slurm's time limit sends: the shutdown hook releases the lock
-        finish(a);
+        assertTrue(a.waitFor(60, TimeUnit.SECONDS));
         assertFalse(Files.exists(dir.resolve(NodeLock.FILE)), "released by the shutdown hook");
         assertEquals(1, Files.readAllLines(dir.resolve("trained.txt")).size());
     }
