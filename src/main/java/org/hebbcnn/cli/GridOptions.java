@@ -33,7 +33,8 @@ final class GridOptions {
     /** The resolved configuration of the grid. */
     ExperimentConfig resolve() {
         if (profile.config == null && profile.dataset == null) {
-            profile.config = recorded(profile.out).orElse(null);
+            profile.config = recorded(profile.out).orElseThrow(() -> new InputError(profile.out + " records no "
+                    + "configuration (config.yaml): give --config FILE or experiment all's flags (--dataset ...)"));
         }
         return profile.resolve(methods, rules, configs);
     }

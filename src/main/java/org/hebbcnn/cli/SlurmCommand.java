@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -95,7 +96,7 @@ public final class SlurmCommand implements Runnable {
             OutputFolder.claim(out, g.workspace().identity());
             List<List<String>> unfinished = g.unfinishedByLevel();
             int todo = unfinished.stream().mapToInt(List::size).sum();
-            SlurmScripts scripts = new SlurmScripts(out, javaCommand(),
+            SlurmScripts scripts = new SlurmScripts(out, javaCommand(out.resolve(SlurmScripts.DIR)),
                     new SlurmScripts.Resources(partition, time, cpus, gpus, mem, extra));
             List<SlurmScripts.Job> jobs = scripts.write(unfinished, g.config().toYaml());
             PrintWriter w = spec.commandLine().getOut();
@@ -182,11 +183,11 @@ public final class SlurmCommand implements Runnable {
             PrintWriter w = spec.commandLine().getOut();
             Map<String, Integer> counts = new LinkedHashMap<>();
             StringBuilder t = new StringBuilder("| level | node | state | slurm |\n| ---: | --- | --- | --- |\n");
-            for (Node n : g.nodes()) {
+            for (Node n : g.nodes().stream().sorted(java.util.Comparator.comparingInt(Node::level)).toList()) {
                 JobGraph.State s = g.state(n);
                 String task = taskOfNode.get(n.id());
                 String sl = task == null ? "-" : task + " " + slurmState.getOrDefault(task,
-                        slurmState.getOrDefault(task.substring(0, task.indexOf('_')), "not in squeue/sacct"));
+                        slurmState.getOrDefault(task.substring(0, task.indexOf('_')), "gone from squeue"));
                 counts.merge(s.progress().label(), 1, Integer::sum);
                 t.append("| ").append(n.level()).append(" | ").append(n.id()).append(" | ").append(s.describe())
                         .append(" | ").append(sl).append(" |\n");
@@ -199,7 +200,7 @@ public final class SlurmCommand implements Runnable {
             w.print(t);
             if (reportJob != null) {
                 w.println();
-                w.println("report job " + reportJob + ": " + slurmState.getOrDefault(reportJob, "not in squeue/sacct")
+                w.println("report job " + reportJob + ": " + slurmState.getOrDefault(reportJob, "gone from squeue")
                         + (Files.isRegularFile(out.resolve("hybrid").resolve("results.json")) ? "; tables written" : ""));
             }
             w.flush();
@@ -207,19 +208,49 @@ public final class SlurmCommand implements Runnable {
         }
     }
 
-    /** The command a job runs the program with: the jar (or classes) this process runs from. */
-    static String javaCommand() {
+    /**
+     * The command a job runs the program with: a copy, in {@code slurmDir/program/}, of the jar this
+     * process runs from and its {@code lib/}, so that rebuilding while the grid runs changes nothing in
+     * it (or this process's class path, when it does not run from a jar: the tests).
+     */
+    static String javaCommand(Path slurmDir) throws IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String opts = "${HEBBCNN_JAVA_OPTS:--Xmx16g} -Dai.djl.offline=true";
+        Path src = null;
         try {
-            Path src = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (src.toString().endsWith(".jar")) {
-                return javaBin + " " + opts + " -jar " + src;
-            }
+            src = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (Exception e) {
             // fall back to the class path
         }
-        return javaBin + " " + opts + " -cp " + System.getProperty("java.class.path") + " " + Main.class.getName();
+        if (src == null || !src.toString().endsWith(".jar")) {
+            return javaBin + " " + opts + " -cp " + System.getProperty("java.class.path") + " " + Main.class.getName();
+        }
+        Path program = slurmDir.resolve("program");
+        Path jar = program.resolve(src.getFileName());
+        Files.createDirectories(program.resolve("lib"));
+        Files.copy(src, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        Path lib = src.resolveSibling("lib");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        if (Files.isDirectory(lib)) {
+            try (var files = Files.list(lib)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Path to = program.resolve("lib").resolve(f.getFileName());
+                    names.add(f.getFileName().toString());
+                    if (!Files.isRegularFile(to) || Files.size(to) != Files.size(f)
+                            || !Files.getLastModifiedTime(to).equals(Files.getLastModifiedTime(f))) {
+                        Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+        try (var old = Files.list(program.resolve("lib"))) { // a CPU build's native library must not stay for a GPU one
+            for (Path f : (Iterable<Path>) old::iterator) {
+                if (!names.contains(f.getFileName().toString())) {
+                    Files.delete(f);
+                }
+            }
+        }
+        return javaBin + " " + opts + " -jar " + jar;
     }
 
     /** Job ids of {@code out}'s last submission that squeue still lists (none when squeue is absent). */

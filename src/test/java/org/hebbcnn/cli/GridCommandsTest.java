@@ -110,6 +110,9 @@ class GridCommandsTest {
                 assertEquals(0, r.code(), r.output());
             }
         }
+        Result status = CliRunner.run("slurm", "status", "--out", grid.toString());
+        assertEquals(0, status.code(), status.output());
+        assertTrue(status.output().contains(": 8 nodes, 8 done (no submission recorded"), status.output());
         Result fin = CliRunner.run(flags(grid, "experiment", "all"));
         assertEquals(0, fin.code(), fin.output());
         assertTrue(!fin.output().contains("epoch 1/1: validation"), "everything was trained already: " + fin.output());
