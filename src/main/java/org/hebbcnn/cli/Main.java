@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
             ExperimentCommand.class,
             ReportCommand.class,
             NetworkCommand.class,
+            PlanCommand.class,
+            TrainNodeCommand.class,
+            SlurmCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -51,6 +51,7 @@ import org.hebbcnn.training.ProbeTraining;
 import org.hebbcnn.training.VaeTraining;
 import org.hebbcnn.util.AtomicFiles;
 import org.hebbcnn.util.Djl;
+import org.hebbcnn.util.NodeLock;
 
 /**
  * Where the experiments' trained networks live, and how each is trained the first time it is needed
@@ -72,6 +73,10 @@ import org.hebbcnn.util.Djl;
  *
  * Every training is checkpointed after each epoch ({@link CheckpointedTraining}), so a killed run
  * resumes where it stopped. Run i uses model seed i and data seed 200 + i.
+ *
+ * <p>Each network, probe set and hybrid result is trained and written under the {@link NodeLock} of its
+ * folder, so any number of processes may share one results folder: a second process asking for a
+ * folder being trained waits, then loads what the first trained.
  */
 public final class Workspace {
     public static final long DATA_SEED_BASE = 200;
@@ -230,8 +235,10 @@ public final class Workspace {
         Splits s = splits(seed);
         Method kind = Method.of(method);
         Path dir = baseDir(method, seed).resolve("network");
-        provenance(dir, kind.kind(), method, kind.rule(), 1, null, seed, s, norm);
-        return kind.kind().base(this, kind, plan(s), s, seed, m, norm, dir);
+        try (NodeLock lock = NodeLock.acquire(dir, log)) {
+            provenance(dir, kind.kind(), method, kind.rule(), 1, null, seed, s, norm);
+            return kind.kind().base(this, kind, plan(s), s, seed, m, norm, dir);
+        }
     }
 
     /** Writes what makes the network in {@code dir} ({@link Provenance}), before it is trained or loaded. */
@@ -262,8 +269,10 @@ public final class Workspace {
         Path dir = stageDir(config, i, rule, seed);
         String label = dir.getFileName() + " (layers " + st.first() + "-" + st.depth() + ")";
         NetworkKind kind = st.hebbian() ? NetworkKind.HEBBIAN : NetworkKind.BACKPROP;
-        provenance(dir, kind, st.hebbian() ? rule : "bp", rule, st.first(), config.text(), seed, s, norm);
-        return kind.stage(this, st, rule, plan(s), s, seed, m, norm, below, dir, label);
+        try (NodeLock lock = NodeLock.acquire(dir, log)) {
+            provenance(dir, kind, st.hebbian() ? rule : "bp", rule, st.first(), config.text(), seed, s, norm);
+            return kind.stage(this, st, rule, plan(s), s, seed, m, norm, below, dir, label);
+        }
     }
 
     /** The hybrid configuration {@code text} for this workspace's network. */
@@ -283,6 +292,12 @@ public final class Workspace {
      * Its result is kept in {@code resultDir} and read back from there on later calls.
      */
     public HybridRun hybrid(HybridConfig config, String rule, int seed, Path resultDir) throws IOException {
+        try (NodeLock lock = NodeLock.acquire(resultDir, log)) {
+            return hybridLocked(config, rule, seed, resultDir);
+        }
+    }
+
+    private HybridRun hybridLocked(HybridConfig config, String rule, int seed, Path resultDir) throws IOException {
         HybridRun done = HybridRun.read(resultDir).orElse(null);
         if (done != null) {
             log.accept("== " + config + " (" + rule + "), seed " + seed + ": done earlier (" + resultDir.resolve(HybridRun.FILE) + ")");
@@ -292,26 +307,19 @@ public final class Workspace {
                 DATA_SEED_BASE + seed, settings.describe()));
         Splits s = splits(seed);
         List<Stage> stages = config.stages();
-        String baseMethod = stages.get(0).hebbian() ? rule : "bp";
+        String baseMethod = baseMethod(config, rule);
         HybridRun run;
         try (Normalization norm = normalization(baseMethod, s); NDManager m = Djl.newManager()) {
             List<HybridRun.StageRecord> records = new ArrayList<>();
-            TrainedNetwork top = base(baseMethod, seed, m, norm);
-            records.add(new HybridRun.StageRecord(stages.get(0).first(), stages.get(0).last(),
-                    String.valueOf(stages.get(0).kind()), "base " + baseMethod, top.outcome().state().bestEpoch(),
-                    meanSeconds(top.outcome())));
-            UnaryOperator<NDArray> below = UnaryOperator.identity();
-            for (int i = 1; i < stages.size(); i++) {
-                TrainedNetwork under = top;
-                Stage prev = stages.get(i - 1);
-                UnaryOperator<NDArray> belowPrev = below;
-                below = x -> under.output(belowPrev.apply(x), prev.first(), prev.last());
-                top = stage(config, i, rule, seed, m, norm, below);
+            List<TrainedNetwork> nets = stages(config, rule, seed, stages.size() - 1, m, norm);
+            for (int i = 0; i < stages.size(); i++) {
                 Stage st = stages.get(i);
+                TrainedNetwork net = nets.get(i);
                 records.add(new HybridRun.StageRecord(st.first(), st.last(), String.valueOf(st.kind()),
-                        "stage " + stageDir(config, i, rule, seed).getFileName(), top.outcome().state().bestEpoch(),
-                        meanSeconds(top.outcome())));
+                        i == 0 ? "base " + baseMethod : "stage " + stageDir(config, i, rule, seed).getFileName(),
+                        net.outcome().state().bestEpoch(), meanSeconds(net.outcome())));
             }
+            TrainedNetwork top = nets.get(stages.size() - 1);
             int k5 = Math.min(5, s.numClasses());
             double[] acc = Evaluation.accuracies(m, s.test(), norm, top.scores()::apply, 1, k5);
             run = new HybridRun(config.text(), rule, seed, s.dataSeed(), records, top.outcome().state().bestEpoch(),
@@ -323,11 +331,43 @@ public final class Workspace {
         return run;
     }
 
+    /** The base network a hybrid's first stage slices: the backprop one, or the Hebbian one of {@code rule}. */
+    public static String baseMethod(HybridConfig config, String rule) {
+        return config.stages().get(0).hebbian() ? rule : "bp";
+    }
+
+    /**
+     * The networks of a hybrid's stages 0..{@code last}, bottom-up: the base network, then each stage
+     * trained on the frozen ones under it, each trained now unless an earlier run did, loaded in
+     * {@code m}. {@code norm} is the base's {@link #normalization}.
+     */
+    public List<TrainedNetwork> stages(HybridConfig config, String rule, int seed, int last, NDManager m,
+            Normalization norm) {
+        List<Stage> stages = config.stages();
+        List<TrainedNetwork> nets = new ArrayList<>();
+        nets.add(base(baseMethod(config, rule), seed, m, norm));
+        UnaryOperator<NDArray> below = UnaryOperator.identity();
+        for (int i = 1; i <= last; i++) {
+            TrainedNetwork under = nets.get(i - 1);
+            Stage prev = stages.get(i - 1);
+            UnaryOperator<NDArray> belowPrev = below;
+            below = x -> under.output(belowPrev.apply(x), prev.first(), prev.last());
+            nets.add(stage(config, i, rule, seed, m, norm, below));
+        }
+        return nets;
+    }
+
     /**
      * The base network of {@code method} with an SGD and an SHC probe on each of its layers under the classifier
      * (the layer-wise and classifiers tables), trained now unless an earlier run did.
      */
     public LayerwiseRun probeRun(String method, int seed) throws IOException {
+        try (NodeLock lock = NodeLock.acquire(baseDir(method, seed).resolve("probes"), log)) {
+            return probeRunLocked(method, seed);
+        }
+    }
+
+    private LayerwiseRun probeRunLocked(String method, int seed) throws IOException {
         Path dir = baseDir(method, seed);
         LayerwiseRun done = LayerwiseRun.read(dir).orElse(null);
         if (done != null) {
