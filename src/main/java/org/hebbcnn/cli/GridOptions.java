@@ -36,7 +36,7 @@ final class GridOptions {
             profile.config = recorded(profile.out).orElseThrow(() -> new InputError(profile.out + " records no "
                     + "configuration (config.yaml): give --config FILE or experiment all's flags (--dataset ...)"));
         }
-        return profile.resolve(methods, rules, configs);
+        return profile.resolve(methods, rules, configs, line -> System.err.println("hebbcnn: warning: " + line));
     }
 
     /** The configuration a results folder records, if any. */
