@@ -51,6 +51,11 @@ public final class PlanCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** "45 s" under a minute and a half, else {@link TrainingCost#hours}. */
+    static String duration(double seconds) {
+        return seconds < 90 ? Math.round(seconds) + " s" : TrainingCost.hours(seconds);
+    }
+
     /** "layerwise, classifiers, retrain x4, hybrid BBBBHG (hpca)": what needs a node, counted by table. */
     static String summary(List<String> usedBy) {
         Map<String, List<String>> byTable = new LinkedHashMap<>();
@@ -80,7 +85,7 @@ public final class PlanCommand implements Callable<Integer> {
             table.append("| ").append(n.level()).append(" | ").append(n.id()).append(" | ").append(n.kind().label())
                     .append(" | ").append(n.deps().isEmpty() ? "-" : String.join(", ", n.deps())).append(" | ")
                     .append(s.describe()).append(" | ")
-                    .append(s.progress() == JobGraph.Progress.DONE ? "-" : TrainingCost.hours(e.seconds()) + " (" + e.source() + ")")
+                    .append(s.progress() == JobGraph.Progress.DONE ? "-" : duration(e.seconds()) + " (" + e.source() + ")")
                     .append(" | ").append(summary(n.usedBy())).append(" |\n");
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("id", n.id());
@@ -106,7 +111,7 @@ public final class PlanCommand implements Callable<Integer> {
                 g.workspace().settings().seeds() == 1 ? "" : "s", g.nodes().size(), g.levels()));
         List<String> c = new ArrayList<>();
         counts.forEach((p, k) -> c.add(k + " " + p.label()));
-        b.append(String.join(", ", c)).append("; about ").append(TrainingCost.hours(left))
+        b.append(String.join(", ", c)).append("; about ").append(duration(left))
                 .append(" of training left (one process; estimates: checkpoints, ")
                 .append(costs.source() == null ? "" : costs.source() + ", ").append("else bench epoch on 2 cores)\n\n");
         b.append(table);
