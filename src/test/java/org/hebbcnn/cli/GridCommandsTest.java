@@ -35,6 +35,7 @@ class GridCommandsTest {
     static void data() throws Exception {
         mnist = tmp.resolve("mnist");
         TestFiles.writeIdxDataset(mnist, 80, 30, 28, 10, true);
+        org.hebbcnn.data.PaperDatasets.trustForTests(mnist, "mnist"); // tiny synthetic files taken for MNIST's
     }
 
     private static String[] flags(Path out, String... more) {
