@@ -21,7 +21,8 @@ import java.util.TreeMap;
 /**
  * The try-out network's state after a few training batches, as SHA-256 digests of every array's
  * float32 bytes. {@link #main} wrote {@code fixtures/tryout-fingerprints.json} with the code of
- * main at 46a41c1 (before networks became specs); {@code TryoutFixtureTest} recomputes the digests
+ * main at 46a41c1 (before networks became specs), on one PyTorch thread
+ * ({@code -Dai.djl.pytorch.num_threads=1}, as the tests run: other thread counts round differently); {@code TryoutFixtureTest} recomputes the digests
  * with today's code, so the paper's network stays bit-identical. Digests, not arrays: layer 5 alone
  * holds 9.4 M weights per network.
  */
