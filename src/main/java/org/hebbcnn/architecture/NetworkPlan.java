@@ -121,9 +121,7 @@ public final class NetworkPlan {
         if (!spec.description().isEmpty()) {
             b.append(spec.description()).append(System.lineSeparator());
         }
-        String header = String.format(Locale.ROOT, "%-5s %-10s %-13s %-16s %-44s %-13s %12s %14s %14s", "layer", "type",
-                "input", "kernel", "then", "output", "weights", "mult-adds", "probe features");
-        b.append(header).append(System.lineSeparator()).append("-".repeat(header.length())).append(System.lineSeparator());
+        List<String[]> rows = new ArrayList<>();
         long weights = 0;
         long macs = 0;
         for (LayerPlan p : layers) {
@@ -145,14 +143,37 @@ public final class NetworkPlan {
             if (l.rule() != null) {
                 then.add("rule " + l.rule());
             }
-            b.append(String.format(Locale.ROOT, "%-5d %-10s %-13s %-16s %-44s %-13s %,12d %,14d %14s%n", l.number(),
-                    l.type(), shape(p.input()), kernel, String.join(", ", then), shape(p.output()), p.weights(),
-                    p.multiplyAdds(), l.isClassifier() ? "-" : String.format(Locale.ROOT, "%,d", p.features())));
+            rows.add(new String[] {Integer.toString(l.number()), l.type(), shape(p.input()), kernel, String.join(", ", then),
+                shape(p.output()), String.format(Locale.ROOT, "%,d", p.weights()),
+                String.format(Locale.ROOT, "%,d", p.multiplyAdds()),
+                l.isClassifier() ? "-" : String.format(Locale.ROOT, "%,d", p.features())});
             weights += p.weights();
             macs += p.multiplyAdds();
         }
+        String[] head = {"layer", "type", "input", "kernel", "then", "output", "weights", "mult-adds", "probe features"};
+        int[] width = new int[head.length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                width[i] = Math.max(width[i], Math.max(r[i].length(), head[i].length()));
+            }
+        }
+        String header = row(head, width);
+        b.append(header).append(System.lineSeparator()).append("-".repeat(header.length())).append(System.lineSeparator());
+        for (String[] r : rows) {
+            b.append(row(r, width)).append(System.lineSeparator());
+        }
         b.append(String.format(Locale.ROOT, "total: %,d weights, %,d multiply-adds per image%n", weights, macs));
         return b.toString();
+    }
+
+    /** Text columns left-aligned, number columns (the last three) right-aligned. */
+    private static String row(String[] cells, int[] width) {
+        StringBuilder r = new StringBuilder();
+        for (int i = 0; i < cells.length; i++) {
+            String pad = " ".repeat(width[i] - cells[i].length());
+            r.append(i == 0 ? "" : "  ").append(i >= cells.length - 3 ? pad + cells[i] : cells[i] + pad);
+        }
+        return r.toString().stripTrailing();
     }
 
     private static String trim(double v) {
