@@ -69,9 +69,22 @@ import org.hebbcnn.util.Progress;
  */
 public final class FeatureStore implements FeatureSource, AutoCloseable {
     public static final int FORMAT = 1;
-    /** Stores up to this size (all sets and layers) stay in native memory unless told otherwise. */
-    public static final long DEFAULT_MEMORY_BUDGET_BYTES = 2L << 30;
+    /**
+     * Stores up to this size (all sets and layers) stay in native memory unless told otherwise: a
+     * quarter of the machine's memory, at most 8 GiB and at least 1 GiB (writing a store that fits
+     * in memory to files costs more than the forward passes it saves over a few probe epochs).
+     */
+    public static final long DEFAULT_MEMORY_BUDGET_BYTES = defaultBudget();
     static final int FLUSH_MIB = 256;
+
+    private static long defaultBudget() {
+        long physical = 0;
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            physical = os.getTotalMemorySize();
+        }
+        return Math.max(1L << 30, Math.min(8L << 30, physical / 4));
+    }
     static final int MAP_MIB = 1024;
     private static final String DTYPE = "float32";
     private static final ObjectMapper JSON = new ObjectMapper();
