@@ -17,6 +17,7 @@ import org.hebbcnn.cli.CliRunner.Result;
 import org.hebbcnn.data.TestFiles;
 import org.hebbcnn.util.NodeLock;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +99,7 @@ class GridCommandsTest {
     }
 
     @Test
+    @Tag("slow")
     void nodesTrainedOneByOneEqualOneExperimentAll() throws Exception {
         Path single = tmp.resolve("single");
         Result all = CliRunner.run(flags(single, "experiment", "all"));

@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The paper's network trains bit for bit as it did before networks became specs (see {@link TryoutFixture}). */
 class TryoutFixtureTest {
     @Test
+    @Tag("slow")
     void tryoutNetworksTrainBitForBitAsBeforeTheSpecs() throws IOException {
         Map<String, String> expected;
         try (InputStream in = TryoutFixture.class.getResourceAsStream(TryoutFixture.RESOURCE)) {

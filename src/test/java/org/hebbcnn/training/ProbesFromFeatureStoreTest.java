@@ -25,6 +25,7 @@ import org.hebbcnn.network.BackpropNetwork;
 import org.hebbcnn.network.HebbianNetwork;
 import org.hebbcnn.rules.Rules;
 import org.hebbcnn.util.Djl;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +108,7 @@ class ProbesFromFeatureStoreTest {
     }
 
     @Test
+    @Tag("slow")
     void probesOnRealFrozenNetworksAreBitIdenticalFromTheStore() throws Exception {
         try (NDManager m = Djl.newManager(); HebbianNetwork hebb = new HebbianNetwork(m, 4, Rules.byName("hpca"), 0);
                 BackpropNetwork bp = new BackpropNetwork(m, org.hebbcnn.architecture.NetworkSpec.tryout().plan(new long[] {3, 32, 32}, 4), 0)) {
@@ -122,6 +124,7 @@ class ProbesFromFeatureStoreTest {
      * of 256, the last one smaller) against shuffled training batches of 64, for both networks.
      */
     @Test
+    @Tag("slow")
     void anImagesFeaturesDoNotDependOnItsBatch() {
         ImageSet set = ProbeTrainingTest.imageSet("set", 300, 10, 4);
         try (NDManager m = Djl.newManager(); ChannelNormalization norm = ChannelNormalization.fit(set);

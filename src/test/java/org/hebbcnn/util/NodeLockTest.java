@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,7 @@ class NodeLockTest {
     }
 
     @Test
+    @Tag("slow")
     void twoProcessesAtOnceTrainOnceAndTheOtherWaits() throws Exception {
         Path dir = tmp.resolve("node");
         Process a = start(dir, 2, "wait");
@@ -61,6 +63,7 @@ class NodeLockTest {
     }
 
     @Test
+    @Tag("slow")
     void theSecondProcessSkipsOrFailsWhenAskedAndSigtermReleases() throws Exception {
         Path dir = tmp.resolve("node");
         Process a = start(dir, 120, "wait");
