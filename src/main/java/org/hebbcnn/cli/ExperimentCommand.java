@@ -13,8 +13,10 @@ import org.hebbcnn.config.RunRecord;
 import org.hebbcnn.data.DataLocator;
 import org.hebbcnn.data.PaperDatasets;
 import org.hebbcnn.experiments.AllExperiments;
+import org.hebbcnn.experiments.BeyondExperiment;
 import org.hebbcnn.experiments.ClassifiersExperiment;
 import org.hebbcnn.experiments.HybridExperiment;
+import org.hebbcnn.config.Protocol;
 import org.hebbcnn.experiments.LayerwiseExperiment;
 import org.hebbcnn.experiments.LayerwiseSettings;
 import org.hebbcnn.experiments.OutputFolder;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Option;
 /** The paper's experiments. */
 @Command(name = "experiment", mixinStandardHelpOptions = true, description = "Run one of the paper's experiments.",
         subcommands = {ExperimentCommand.Layerwise.class, ExperimentCommand.Hybrid.class, ExperimentCommand.Retrain.class,
-            ExperimentCommand.Classifiers.class, ExperimentCommand.All.class})
+            ExperimentCommand.Classifiers.class, ExperimentCommand.All.class, ExperimentCommand.Beyond.class})
 public final class ExperimentCommand implements Runnable {
     static final String RESUMES = "Re-running the same command resumes: finished runs are kept, unfinished ones "
             + "continue after their last complete epoch.";
@@ -52,6 +54,10 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--config", description = "YAML configuration (e.g. the config.yaml of an earlier run); "
                 + "flags given here override it.")
         Path config;
+
+        @Option(names = "--protocol", description = "A published method's whole protocol as the base configuration "
+                + "(network, rules, schedule, readout; flags override it): softhebb. See src/main/resources/protocols/.")
+        String protocol;
 
         @Option(names = "--set", description = "Override one setting, key=value (e.g. backprop.lr=1e-4, "
                 + "hebbian.lr=5e-4, epochs=5); repeatable, applied last.")
@@ -109,7 +115,17 @@ public final class ExperimentCommand implements Runnable {
          * subcommand's lists, when given), then every --set.
          */
         ExperimentConfig resolve(List<String> methods, List<String> rules, List<String> configs, Consumer<String> warn) {
-            ExperimentConfig c = config != null ? ExperimentConfig.load(config) : new ExperimentConfig();
+            if (config != null && protocol != null) {
+                throw new InputError("--config and --protocol both give a base configuration; give one");
+            }
+            return resolveOver(config != null ? ExperimentConfig.load(config)
+                    : protocol != null ? Protocol.named(protocol).configuration() : new ExperimentConfig(),
+                    methods, rules, configs, warn);
+        }
+
+        /** As {@link #resolve}, over {@code c} as the base configuration (a protocol's). */
+        ExperimentConfig resolveOver(ExperimentConfig c, List<String> methods, List<String> rules, List<String> configs,
+                Consumer<String> warn) {
             if (dataset == null && dataDir == null && config == null) {
                 throw new InputError("--dataset is required (or --data-dir DIR with your own files, or --config FILE)");
             }
@@ -303,6 +319,44 @@ public final class ExperimentCommand implements Runnable {
                 all.run().forEach((name, table) -> tables.put(profile.out.resolve(name), table));
                 return tables;
             });
+        }
+    }
+
+    @Command(name = "beyond", mixinStandardHelpOptions = true,
+            description = {"Published Hebbian protocols (SoftHebb) side by side with the paper's figures: each runs "
+                    + "as a layer-wise experiment of its own configuration in OUT/<protocol>/; the table OUT/beyond.md "
+                    + "puts its readout's test accuracy beside the published one, with the time of each phase.", RESUMES})
+    static final class Beyond extends Base {
+        @Option(names = "--protocols", split = ",", description = "Protocols to run (default: all: softhebb).")
+        List<String> protocols;
+
+        @Option(names = "--layerwise", description = "An experiment layerwise folder of the paper's network on the "
+                + "same dataset: its HPCA and backprop figures fill our column of the paper's rows.")
+        Path layerwise;
+
+        @Override
+        public Integer call() throws Exception {
+            if (profile.protocol != null || profile.config != null) {
+                throw new InputError("beyond runs each protocol's own configuration; --protocol and --config do not apply "
+                        + "(use --protocols, and --set to change a setting of all of them)");
+            }
+            Map<Protocol, ExperimentConfig> configs = new LinkedHashMap<>();
+            for (String name : protocols == null ? Protocol.NAMES : protocols) {
+                Protocol p = Protocol.named(name);
+                configs.put(p, profile.resolveOver(p.configuration(), null, null, null, warn()));
+            }
+            java.util.Optional<ResultsTable> paper = java.util.Optional.empty();
+            if (layerwise != null) {
+                Path json = layerwise.resolve(ResultsTable.RESULTS_JSON);
+                if (!java.nio.file.Files.isRegularFile(json)) {
+                    throw new InputError("--layerwise " + layerwise + ": no " + ResultsTable.RESULTS_JSON
+                            + " (give the --out folder of an experiment layerwise run)");
+                }
+                paper = java.util.Optional.of(ResultsTable.read(json));
+            }
+            config = configs.values().iterator().next();
+            BeyondExperiment beyond = new BeyondExperiment(configs, paper, profile.out, log());
+            return run(beyond.identity(), beyond::run);
         }
     }
 }

@@ -38,7 +38,7 @@ import org.hebbcnn.util.InputError;
  * repeated from it exactly.
  */
 @JsonPropertyOrder({"dataset", "dataDir", "seeds", "quick", "epochs", "probeEpochs", "trainImages", "validationImages",
-    "batch", "network", "methods", "rules", "configs", "backprop", "hebbian", "probes", "vae"})
+    "batch", "validationSize", "network", "methods", "rules", "configs", "backprop", "hebbian", "probes", "vae"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public final class ExperimentConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
@@ -60,6 +60,12 @@ public final class ExperimentConfig {
     public Integer trainImages;
     public Integer validationImages;
     public int batch = LayerwiseSettings.BATCH;
+    /**
+     * Images held out of the official training set for validation; null: the paper's 10,000. Absent
+     * keys stay out of the resolved config (folders made before this key keep their identity).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Integer validationSize;
     /** A preset name ({@link NetworkSpec#PRESETS}) or an object with {@code layers:}; see {@link NetworkSpec}. */
     public JsonNode network = TextNode.valueOf(NetworkSpec.DEFAULT);
     public List<String> methods = new ArrayList<>(List.of("bp", "hpca", "hwta"));
@@ -97,10 +103,37 @@ public final class ExperimentConfig {
     }
 
     /** Probes on frozen layers (SGD probes follow the backprop schedule). */
-    @JsonPropertyOrder({"weightDecay", "shcLr"})
+    @JsonPropertyOrder({"weightDecay", "shcLr", "optimizer", "lr", "lrGamma", "lrMilestones", "batch", "layers"})
     public static final class Probes {
         public double weightDecay = 5e-4;
         public double shcLr = 1e-3;
+        // Protocols other than the paper's (see ProbeOptions). Absent (null) means the paper's, and absent keys
+        // stay out of the resolved config, so the identities of folders made before these keys existed hold.
+        /** sgd (Nesterov, the paper's) or adam (SoftHebb's readout). */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public String optimizer;
+        /** null: backprop.lr. */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public Double lr;
+        /** null: backprop.lrGamma. */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public Double lrGamma;
+        /** null: backprop.lrMilestones. */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public List<Integer> lrMilestones;
+        /** null: the run's batch. */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public Integer batch;
+        /** Probed layers (1-based); null: every layer under the classifier. */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public List<Integer> layers;
+
+        org.hebbcnn.experiments.ProbeOptions options() {
+            return new org.hebbcnn.experiments.ProbeOptions(optimizer == null ? "sgd" : optimizer,
+                    lr == null ? Double.NaN : lr, lrGamma == null ? Double.NaN : lrGamma,
+                    lrMilestones == null ? null : lrMilestones.stream().mapToInt(Integer::intValue).toArray(),
+                    batch == null ? 0 : batch, layers == null ? new int[0] : layers.stream().mapToInt(Integer::intValue).toArray());
+        }
     }
 
     /** The VAE baseline (plain-momentum SGD, loss MSE + klWeight x KL). */
@@ -169,7 +202,9 @@ public final class ExperimentConfig {
             parent = o;
         }
         String leaf = parts[parts.length - 1];
-        if (!parent.has(leaf) || (parent.get(leaf).isObject() && !(parent == tree && leaf.equals("network")))) {
+        // A key absent from the tree may still be a known one left out while null (probes.optimizer):
+        // reading the tree back (strict about unknown keys) decides.
+        if (parent.has(leaf) && parent.get(leaf).isObject() && !(parent == tree && leaf.equals("network"))) {
             throw unknownKey("--set " + assignment, key, parent);
         }
         JsonNode value;
@@ -195,6 +230,11 @@ public final class ExperimentConfig {
         List<String> known = new ArrayList<>();
         parent.fieldNames().forEachRemaining(known::add);
         return new InputError(where + ": unknown key '" + key + "' (known here: " + String.join(", ", known) + ")");
+    }
+
+    /** A configuration from a parsed YAML tree ({@code where} names it in messages); keys left out keep the defaults. */
+    public static ExperimentConfig fromYaml(JsonNode tree, String where) {
+        return fromTree(tree, where);
     }
 
     private static ExperimentConfig fromTree(JsonNode tree, String where) {
@@ -280,7 +320,8 @@ public final class ExperimentConfig {
         return new Hyperparameters(backprop.lr, backprop.lrGamma,
                 backprop.lrMilestones.stream().mapToInt(Integer::intValue).toArray(), backprop.momentum, backprop.dropout,
                 backprop.weightDecay == null ? Double.NaN : backprop.weightDecay, backprop.topWeightDecay, hebbian.lr,
-                hebbian.hwtaK, hebbian.zcaEpsilon, probes.weightDecay, probes.shcLr, vae.lr, vae.momentum, vae.klWeight);
+                hebbian.hwtaK, hebbian.zcaEpsilon, probes.weightDecay, probes.shcLr, vae.lr, vae.momentum, vae.klWeight,
+                probes.options());
     }
 
     /** The network every experiment of this configuration trains. */
@@ -338,6 +379,15 @@ public final class ExperimentConfig {
         c.hebbian.zcaEpsilon = h.zcaEpsilon();
         c.probes.weightDecay = h.probeWeightDecay();
         c.probes.shcLr = h.shcProbeLr();
+        org.hebbcnn.experiments.ProbeOptions p = h.probeOptions();
+        if (!p.isPaper()) {
+            c.probes.optimizer = p.optimizer();
+            c.probes.lr = Double.isNaN(p.lr()) ? null : p.lr();
+            c.probes.lrGamma = Double.isNaN(p.lrGamma()) ? null : p.lrGamma();
+            c.probes.lrMilestones = p.lrMilestones() == null ? null : java.util.Arrays.stream(p.lrMilestones()).boxed().toList();
+            c.probes.batch = p.batch() == 0 ? null : p.batch();
+            c.probes.layers = p.layers().length == 0 ? null : java.util.Arrays.stream(p.layers()).boxed().toList();
+        }
         c.vae.lr = h.vaeLr();
         c.vae.momentum = h.vaeMomentum();
         c.vae.klWeight = h.klWeight();

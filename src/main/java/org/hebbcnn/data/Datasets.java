@@ -41,4 +41,10 @@ public final class Datasets {
     public static Splits prepare(String name, Path dataDir, long dataSeed) {
         return Splits.create(NetworkInput.prepare(load(name, dataDir)), dataSeed);
     }
+
+    /** As {@link #prepare(String, Path, long)}, holding out {@code validationSize} images (0: the paper's). */
+    public static Splits prepare(String name, Path dataDir, long dataSeed, int validationSize) {
+        RawDataset raw = NetworkInput.prepare(load(name, dataDir));
+        return validationSize == 0 ? Splits.create(raw, dataSeed) : Splits.create(raw, dataSeed, validationSize);
+    }
 }

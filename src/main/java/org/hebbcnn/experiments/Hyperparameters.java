@@ -24,10 +24,12 @@ import org.hebbcnn.util.InputError;
  * @param vaeLr               VAE learning rate
  * @param vaeMomentum         VAE (plain) momentum
  * @param klWeight            weight of the KL term of the VAE's loss
+ * @param probeOptions        where the probes depart from the paper's (optimizer, schedule, batch, layers)
  */
 public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilestones, double momentum, double dropout,
         double backpropWeightDecay, double topWeightDecay, double hebbianLr, int hwtaK, double zcaEpsilon,
-        double probeWeightDecay, double shcProbeLr, double vaeLr, double vaeMomentum, double klWeight) {
+        double probeWeightDecay, double shcProbeLr, double vaeLr, double vaeMomentum, double klWeight,
+        ProbeOptions probeOptions) {
 
     public Hyperparameters {
         positive("backprop.lr", backpropLr, false);
@@ -71,7 +73,20 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
     /** The reference's values. */
     public static Hyperparameters paper() {
         return new Hyperparameters(1e-3, 0.5, new int[] {10, 11, 12, 13, 14, 15, 16, 17, 18, 19}, 0.9, 0.5, Double.NaN,
-                5e-4, 1e-3, 1, 1e-2, 5e-4, 1e-3, 1e-3, 0.9, 0.5);
+                5e-4, 1e-3, 1, 1e-2, 5e-4, 1e-3, 1e-3, 0.9, 0.5, ProbeOptions.paper());
+    }
+
+    /** The same hyperparameters with other probe options. */
+    public Hyperparameters withProbeOptions(ProbeOptions p) {
+        return new Hyperparameters(backpropLr, lrGamma, lrMilestones, momentum, dropout, backpropWeightDecay,
+                topWeightDecay, hebbianLr, hwtaK, zcaEpsilon, probeWeightDecay, shcProbeLr, vaeLr, vaeMomentum, klWeight, p);
+    }
+
+    /** The SGD probes' schedule: the backprop schedule unless {@link ProbeOptions} set their own. */
+    public LearningRateSchedule probeSchedule() {
+        ProbeOptions p = probeOptions;
+        return new LearningRateSchedule(Double.isNaN(p.lr()) ? backpropLr : p.lr(),
+                Double.isNaN(p.lrGamma()) ? lrGamma : p.lrGamma(), p.lrMilestones() == null ? lrMilestones : p.lrMilestones());
     }
 
     /** The backprop schedule (networks, backprop stages, SGD probes). */
@@ -99,7 +114,7 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
                 + "weightDecay=%s topWeightDecay=%s hebbian.lr=%s hwtaK=%d zcaEpsilon=%s probes.weightDecay=%s "
                 + "shcLr=%s vae.lr=%s momentum=%s klWeight=%s", backpropLr, lrGamma, Arrays.toString(lrMilestones),
                 momentum, dropout, backpropWeightDecay, topWeightDecay, hebbianLr, hwtaK, zcaEpsilon, probeWeightDecay,
-                shcProbeLr, vaeLr, vaeMomentum, klWeight);
+                shcProbeLr, vaeLr, vaeMomentum, klWeight) + (probeOptions.isPaper() ? "" : " " + probeOptions);
     }
 
     /**
@@ -107,12 +122,20 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
      * momentum 0.9, L2 5e-4) and SHC (lr 1e-3)".
      */
     public String probesNote() {
-        return "SGD (dropout " + number(dropout) + ", " + scheduleNote() + ", momentum " + number(momentum) + ", L2 "
-                + number(probeWeightDecay) + ") and SHC (lr " + number(shcProbeLr) + ")";
+        LearningRateSchedule s = probeSchedule();
+        boolean adam = probeOptions.optimizer().equals(ProbeOptions.ADAM);
+        return (adam ? "Adam" : "SGD") + " (dropout " + number(dropout) + ", "
+                + scheduleNote(s.base(), s.gamma(), s.milestones()) + (adam ? "" : ", momentum " + number(momentum))
+                + ", L2 " + number(probeWeightDecay) + (probeOptions.batch() > 0 ? ", batch " + probeOptions.batch() : "")
+                + ") and SHC (lr " + number(shcProbeLr) + ")";
     }
 
     /** "lr 1e-3 x0.5 after epochs 10-19" (the milestones as given, ranges joined). */
     public String scheduleNote() {
+        return scheduleNote(backpropLr, lrGamma, lrMilestones);
+    }
+
+    private static String scheduleNote(double backpropLr, double lrGamma, int[] lrMilestones) {
         if (lrMilestones.length == 0) {
             return "lr " + number(backpropLr);
         }
@@ -155,12 +178,12 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
     @Override
     public boolean equals(Object o) {
         return o instanceof Hyperparameters h && Arrays.equals(h.numbers(), numbers())
-                && Arrays.equals(h.lrMilestones, lrMilestones);
+                && Arrays.equals(h.lrMilestones, lrMilestones) && h.probeOptions.equals(probeOptions);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(numbers()) * 31 + Arrays.hashCode(lrMilestones);
+        return (Arrays.hashCode(numbers()) * 31 + Arrays.hashCode(lrMilestones)) * 31 + probeOptions.hashCode();
     }
 
     @Override

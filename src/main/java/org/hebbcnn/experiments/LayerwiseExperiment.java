@@ -89,6 +89,7 @@ public final class LayerwiseExperiment {
             b.note("This deviates from the paper's schedule (20 + 20 epochs on the whole training split); "
                     + "expect lower figures, above all for backprop.");
         }
+        b.note("Probes: " + workspace.hyperparameters().probesNote() + ".");
         b.note("Layers 1-" + (depth - 1) + ": linear (SGD) probe on the frozen layer's output; layer " + depth + ": the network's own "
                 + "classifier (SGD for bp, SHC for Hebbian networks); <method>-shc: SHC probes. Model selection by "
                 + "validation top-1; test accuracy in percent.");
@@ -101,7 +102,9 @@ public final class LayerwiseExperiment {
             String method = e.getKey();
             for (int l = 1; l < depth; l++) {
                 final int layer = l;
-                b.add(row(method, l, metric, rs, r -> r.probe("sgd", layer)));
+                if (rs.stream().allMatch(r -> r.hasProbe("sgd", layer))) { // a protocol may probe some layers only
+                    b.add(row(method, l, metric, rs, r -> r.probe("sgd", layer)));
+                }
             }
             ResultsTable.Row top = ResultsTable.Row.forLayer(method, depth, metric,
                     Statistics.summarize(rs.stream().mapToDouble(r -> 100 * (top5 ? r.networkTestTop5() : r.networkTestTop1())).toArray()))
@@ -114,7 +117,9 @@ public final class LayerwiseExperiment {
             }
             for (int l = 1; l < depth; l++) {
                 final int layer = l;
-                b.add(row(method + "-shc", l, metric, rs, r -> r.probe("shc", layer)));
+                if (rs.stream().allMatch(r -> r.hasProbe("shc", layer))) {
+                    b.add(row(method + "-shc", l, metric, rs, r -> r.probe("shc", layer)));
+                }
             }
             timing.append(String.format(Locale.ROOT, " %s network %.0f s, probes %.0f s;", method,
                     rs.stream().mapToDouble(LayerwiseRun::networkSecondsPerEpoch).average().orElse(Double.NaN),

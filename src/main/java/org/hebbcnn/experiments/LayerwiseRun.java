@@ -28,6 +28,11 @@ public record LayerwiseRun(String method, int seed, long dataSeed, int networkBe
                         + " probe on layer " + layer));
     }
 
+    /** Whether the run probed {@code layer} with {@code kind} (protocols may probe only some layers). */
+    public boolean hasProbe(String kind, int layer) {
+        return probes.stream().anyMatch(p -> p.kind().equals(kind) && p.layer() == layer);
+    }
+
     public void write(Path dir) throws IOException {
         ResultFile.write(dir, this);
     }

@@ -99,6 +99,7 @@ public final class Workspace {
     private final Path basesDir;
     private final Path stagesDir;
     private final Consumer<String> log;
+    private final int validationSize;
     private Splits splits;
     private boolean keepFeatures;
     private long featureMemoryBytes = FeatureStore.DEFAULT_MEMORY_BUDGET_BYTES;
@@ -126,6 +127,7 @@ public final class Workspace {
         this.hyper = config.hyperparameters();
         this.spec = config.networkSpec();
         this.identity = config.identity();
+        this.validationSize = config.validationSize == null ? 0 : config.validationSize;
         this.dataDir = dataDir;
         this.basesDir = basesDir;
         this.stagesDir = stagesDir;
@@ -179,7 +181,7 @@ public final class Workspace {
     public Splits splits(int seed) {
         if (splits == null || splits.dataSeed() != DATA_SEED_BASE + seed) {
             splits = null; // let the previous seed's images go before loading the next
-            splits = Datasets.prepare(settings.dataset(), dataDir, DATA_SEED_BASE + seed);
+            splits = Datasets.prepare(settings.dataset(), dataDir, DATA_SEED_BASE + seed, validationSize);
         }
         return splits;
     }
@@ -393,18 +395,27 @@ public final class Workspace {
                         method, seed, o.state().bestEpoch(), 100 * o.state().bestValidation(), 100 * testAcc[0]));
             }
             NetworkPlan plan = plan(s);
-            long[] features = java.util.stream.IntStream.rangeClosed(1, net.probedLayers()).mapToLong(plan::features)
-                    .toArray();
+            ProbeOptions options = hyper.probeOptions();
+            options.check(net.probedLayers());
+            int[] probedLayers = java.util.stream.IntStream.rangeClosed(1, net.probedLayers()).filter(options::probes).toArray();
+            long[] features = java.util.Arrays.stream(probedLayers).mapToLong(plan::features).toArray();
+            ProbeTraining.Features layers = probedLayers.length == net.probedLayers() ? net::features
+                    : x -> pick(net.features(x), probedLayers);
             ImageSet train = train(s);
             ImageSet validation = validation(s);
-            ProbeTraining probes = new ProbeTraining(m, net::features, features, classes, train, validation, s.test(), norm,
-                    settings.batchSize(), hyper.schedule(), (float) hyper.shcProbeLr(), seed, settings.probeEpochs(),
-                    method + " probes");
-            probes.configureSgd((float) hyper.probeWeightDecay(), (float) hyper.momentum(), (float) hyper.dropout());
-            Outcome probed = probeWithStore(dir, probes, net, train, validation, s.test(), norm, m);
+            ProbeTraining probes = new ProbeTraining(m, layers, features, classes, train, validation, s.test(), norm,
+                    options.batch() > 0 ? options.batch() : settings.batchSize(), hyper.probeSchedule(),
+                    (float) hyper.shcProbeLr(), seed, settings.probeEpochs(), method + " probes").numberLayers(probedLayers);
+            if (options.optimizer().equals(ProbeOptions.ADAM)) {
+                probes.configureAdam((float) hyper.probeWeightDecay(), (float) hyper.dropout());
+            } else {
+                probes.configureSgd((float) hyper.probeWeightDecay(), (float) hyper.momentum(), (float) hyper.dropout());
+            }
+            Outcome probed = probeWithStore(dir, probes, layers, probedLayers.length == net.probedLayers() ? "" : " layers "
+                    + java.util.Arrays.toString(probedLayers), train, validation, s.test(), norm, m, net.outcome().state());
             List<ProbeTraining.Result> results = new ArrayList<>();
             for (String kind : ProbeTraining.KINDS) {
-                for (int l = 1; l <= probes.layers(); l++) {
+                for (int l : probes.layerNumbers()) {
                     results.add(probes.result(kind, l, 1));
                 }
             }
@@ -422,8 +433,9 @@ public final class Workspace {
      * probes finish unless {@link #keepFeatures}, and deleted too when anything here fails (a killed
      * process cannot clean up, which is why the chunks it leaves are reused).
      */
-    private Outcome probeWithStore(Path dir, ProbeTraining probes, TrainedNetwork net, ImageSet train,
-            ImageSet validation, ImageSet test, Normalization norm, NDManager m) throws IOException {
+    private Outcome probeWithStore(Path dir, ProbeTraining probes, ProbeTraining.Features layers,
+            String layersKey, ImageSet train, ImageSet validation, ImageSet test, Normalization norm, NDManager m,
+            CheckpointedTraining.State network) throws IOException {
         Path probesDir = dir.resolve("probes");
         Path featuresDir = dir.resolve(FEATURES);
         Map<String, ImageSet> sets = new LinkedHashMap<>();
@@ -431,10 +443,10 @@ public final class Workspace {
         sets.put("validation", validation);
         sets.put("test", test);
         String key = identity() + " | " + dir.getParent().getFileName() + "/" + dir.getFileName() + " network epoch "
-                + net.outcome().state().bestEpoch() + " of " + net.outcome().state().epochsDone();
+                + network.bestEpoch() + " of " + network.epochsDone() + layersKey;
         Outcome probed;
         try {
-            try (FeatureStore store = new FeatureStore(featuresDir, featureMemoryBytes, sets, norm, net::features,
+            try (FeatureStore store = new FeatureStore(featuresDir, featureMemoryBytes, sets, norm, layers::apply,
                     Evaluation.BATCH, key, m, log)) {
                 probes.readFeaturesFrom(store);
                 Optional<Path> latest = CheckpointedTraining.latest(probesDir);
@@ -463,6 +475,15 @@ public final class Workspace {
             FeatureStore.deleteFolder(featuresDir);
         }
         return probed;
+    }
+
+    /** The outputs of layers {@code probed} (1-based) among every probed layer's {@code all}. */
+    private static NDList pick(NDList all, int[] probed) {
+        NDList out = new NDList();
+        for (int l : probed) {
+            out.add(all.get(l - 1));
+        }
+        return out;
     }
 
     /** Mean wall time of an epoch (training and validation). */

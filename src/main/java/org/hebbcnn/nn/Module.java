@@ -66,9 +66,10 @@ public final class Module {
     }
 
     /** One optimiser step of every trainable parameter (gradients zeroed after). */
-    public void step(NesterovSgd sgd) {
+    public void step(Optimizer optimizer) {
+        optimizer.beginStep();
         for (Parameter p : parameters) {
-            p.step(sgd);
+            p.step(optimizer);
         }
     }
 

@@ -53,6 +53,11 @@ public final class ModuleFile {
         return NpyArray.of(new float[] {v}, new long[] {1});
     }
 
+    /** Whether the file holds an array named {@code key}. */
+    public boolean has(String key) {
+        return arrays.containsKey(key);
+    }
+
     public long longScalar(String key) {
         return NpzFile.longScalar(file, arrays, key, kind);
     }

@@ -22,7 +22,7 @@ import ai.djl.pytorch.jni.JniUtils;
  * closed before returning. DJL's own {@code Optimizer.nag()} is not used: its state lives inside
  * the optimizer, where it cannot be saved.
  */
-public final class NesterovSgd {
+public final class NesterovSgd implements Optimizer {
     public static final float DEFAULT_MOMENTUM = 0.9f;
 
     private final float momentum;
@@ -90,6 +90,11 @@ public final class NesterovSgd {
         zeroGradient(param);
     }
 
+    @Override
+    public void update(Parameter p) {
+        step(p.value(), p.velocity());
+    }
+
     /** Sets the gradient accumulated in {@code param} to zero, in place. */
     public static void zeroGradient(NDArray param) {
         if (param instanceof PtNDArray pt) {
@@ -101,10 +106,12 @@ public final class NesterovSgd {
         }
     }
 
+    @Override
     public float learningRate() {
         return learningRate;
     }
 
+    @Override
     public void setLearningRate(float learningRate) {
         if (!(learningRate >= 0) || Float.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + learningRate);

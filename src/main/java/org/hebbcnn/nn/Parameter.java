@@ -43,9 +43,9 @@ public final class Parameter {
     }
 
     /** One optimiser step from the gradient autograd left in the value, if trainable. */
-    public void step(NesterovSgd sgd) {
+    public void step(Optimizer optimizer) {
         if (trainable) {
-            sgd.step(value, velocity);
+            optimizer.update(this);
         }
     }
 }

@@ -11,11 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.hebbcnn.nn.Adam;
 import org.hebbcnn.nn.Dropout;
 import org.hebbcnn.nn.Losses;
 import org.hebbcnn.nn.Module;
 import org.hebbcnn.nn.ModuleFile;
 import org.hebbcnn.nn.NesterovSgd;
+import org.hebbcnn.nn.Optimizer;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.NpyArray;
@@ -26,7 +28,8 @@ import org.hebbcnn.util.UniformInit;
  * reference notes, "Linear probes"): features of any shape [B, ...] are flattened without pooling,
  * then dropout 0.5 (training only) and one Linear layer with bias. Trained with
  * {@link NesterovSgd} (momentum 0.9) on the softmax cross-entropy; weight decay 5e-4 and learning
- * rate 1e-3 by default, to be set per epoch from {@link LearningRateSchedule#baseline()}.
+ * rate 1e-3 by default, to be set per epoch from {@link LearningRateSchedule#baseline()}. Or, after
+ * {@link #useAdam}, with {@link Adam} (SoftHebb's readout).
  *
  * <p>Initialisation as PyTorch's {@code nn.Linear}: weight and bias uniform in +-1/sqrt(features),
  * weight first, from {@code new SplittableRandom(seed)}. Dropout masks from {@link Dropout} with the
@@ -46,6 +49,8 @@ public final class LinearProbe implements AutoCloseable {
     private final NDArray weight;
     private final NDArray bias;
     private NesterovSgd sgd = new NesterovSgd(DEFAULT_LEARNING_RATE, DEFAULT_WEIGHT_DECAY);
+    /** Null unless {@link #useAdam}: then it replaces the SGD. */
+    private Adam adam;
     private float dropout = DROPOUT;
     private long seed;
     private long dropoutDraws;
@@ -84,7 +89,7 @@ public final class LinearProbe implements AutoCloseable {
                 loss = lossArray.getFloat();
                 collector.backward(lossArray);
             }
-            module.step(sgd);
+            module.step(optimizer());
             steps++;
             return loss;
         }
@@ -118,15 +123,32 @@ public final class LinearProbe implements AutoCloseable {
         module.attach(scope);
     }
 
+    private Optimizer optimizer() {
+        return adam != null ? adam : sgd;
+    }
+
+    /**
+     * Trains with Adam (PyTorch's betas and eps) instead of Nesterov SGD, with the given L2, from
+     * now on; call before the first step or {@link #load}. The second moments join the probe's file.
+     */
+    public void useAdam(float weightDecay) {
+        if (adam == null) {
+            adam = new Adam(sgd.learningRate(), weightDecay).attach(module);
+        }
+    }
+
     public void setLearningRate(float lr) {
-        sgd.setLearningRate(lr);
+        optimizer().setLearningRate(lr);
     }
 
     public float learningRate() {
-        return sgd.learningRate();
+        return optimizer().learningRate();
     }
 
     public void setWeightDecay(float wd) {
+        if (adam != null) {
+            throw new IllegalStateException("set Adam's weight decay with useAdam");
+        }
         sgd.setWeightDecay(wd);
     }
 
@@ -144,7 +166,7 @@ public final class LinearProbe implements AutoCloseable {
     }
 
     public float weightDecay() {
-        return sgd.weightDecay();
+        return adam != null ? adam.weightDecay() : sgd.weightDecay();
     }
 
     public long features() {
@@ -183,8 +205,11 @@ public final class LinearProbe implements AutoCloseable {
         meta.put("meta.seed", ModuleFile.scalar(seed));
         meta.put("meta.dropout_draws", ModuleFile.scalar(dropoutDraws));
         meta.put("meta.steps", ModuleFile.scalar(steps));
-        meta.put("meta.learning_rate", ModuleFile.scalar(sgd.learningRate()));
-        meta.put("meta.weight_decay", ModuleFile.scalar(sgd.weightDecay()));
+        meta.put("meta.learning_rate", ModuleFile.scalar(learningRate()));
+        meta.put("meta.weight_decay", ModuleFile.scalar(weightDecay()));
+        if (adam != null) {
+            meta.put("meta.adam_steps", ModuleFile.scalar(adam.steps()));
+        }
         ModuleFile.write(file, meta, List.of(module));
     }
 
@@ -198,18 +223,27 @@ public final class LinearProbe implements AutoCloseable {
             throw new InputError(file + ": a probe for " + f + " features and " + c + " classes, this one has " + features
                     + " and " + classes);
         }
+        if (in.has("meta.adam_steps") != (adam != null)) {
+            throw new InputError(file + ": a probe trained by " + (adam != null ? "SGD" : "Adam") + ", this one trains by "
+                    + (adam != null ? "Adam" : "SGD"));
+        }
         Runnable restore = in.restorer(List.of(module));
         long fileSeed = in.longScalar("meta.seed");
         long draws = in.longScalar("meta.dropout_draws");
         long fileSteps = in.longScalar("meta.steps");
         float lr = in.floatScalar("meta.learning_rate");
         float wd = in.floatScalar("meta.weight_decay");
+        long adamSteps = adam == null ? 0 : in.longScalar("meta.adam_steps");
         restore.run();
         seed = fileSeed;
         dropoutDraws = draws;
         steps = fileSteps;
-        sgd.setLearningRate(lr);
-        sgd.setWeightDecay(wd);
+        optimizer().setLearningRate(lr);
+        if (adam != null) {
+            adam.setSteps(adamSteps);
+        } else {
+            sgd.setWeightDecay(wd);
+        }
     }
 
     @Override

@@ -81,6 +81,8 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
     private final List<HebbianLayer> shc = new ArrayList<>();
     private List<EpochScores> history = new ArrayList<>();
     private FeatureSource source;
+    /** The network's number of each probed layer (1..layers unless {@link #numberLayers} says otherwise). */
+    private int[] numbers;
 
     /**
      * @param layerFeatures flattened output size of each probed layer 1..n (see
@@ -107,6 +109,27 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
             long f = layerFeatures[l - 1];
             sgd.add(new LinearProbe(manager, f, classes, seed * 31 + l));
             shc.add(new HebbianLayer(manager, new Shape(classes, f, 1, 1), new Shc(), seed * 31 + 10 + l));
+        }
+        numbers = java.util.stream.IntStream.rangeClosed(1, layers).toArray();
+    }
+
+    /**
+     * The network's numbers of the probed layers, when they are not all of 1..n (a protocol probing
+     * only the top layer): results then carry these numbers. Returns this.
+     */
+    public ProbeTraining numberLayers(int... layerNumbers) {
+        if (layerNumbers.length != layers) {
+            throw new IllegalArgumentException(layers + " probed layers, " + layerNumbers.length + " numbers");
+        }
+        numbers = layerNumbers.clone();
+        return this;
+    }
+
+    /** The SGD probes train with Adam (L2 {@code weightDecay}) and this dropout instead of Nesterov SGD. */
+    public void configureAdam(float weightDecay, float dropout) {
+        for (LinearProbe p : sgd) {
+            p.useAdam(weightDecay);
+            p.setDropout(dropout);
         }
     }
 
@@ -137,7 +160,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         return source;
     }
 
-    /** Position of a probe in the score arrays. */
+    /** Position of the probe on the {@code layer}-th probed layer (1-based) in the score arrays. */
     public int index(String kind, int layer) {
         return index(kind, layer, layers);
     }
@@ -246,7 +269,15 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
      * in top-{@code selectionTopK} (the earliest on ties) and its scores.
      */
     public Result result(String kind, int layer, int selectionTopK) {
-        return select(history, kind, layer, selectionTopK);
+        int position = java.util.stream.IntStream.range(0, layers).filter(i -> numbers[i] == layer).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("layer " + layer + " is not probed")) + 1;
+        Result r = select(history, kind, position, selectionTopK);
+        return new Result(r.kind(), layer, r.bestEpoch(), r.validation(), r.testTop1(), r.testTop5());
+    }
+
+    /** The network's numbers of the probed layers. */
+    public int[] layerNumbers() {
+        return numbers.clone();
     }
 
     /** {@link #result} over a given history (also usable on a history read back from disk). */

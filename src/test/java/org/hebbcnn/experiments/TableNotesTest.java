@@ -22,7 +22,7 @@ class TableNotesTest {
         Hyperparameters p = Hyperparameters.paper();
         // dropout 0.25, probes' L2 1e-3, SHC probe lr 2e-3, SGD lr 5e-3 halved after epoch 3 only
         return new Hyperparameters(5e-3, 0.5, new int[] {3}, 0.8, 0.25, p.backpropWeightDecay(), 2.5e-4,
-                p.hebbianLr(), p.hwtaK(), p.zcaEpsilon(), 1e-3, 2e-3, p.vaeLr(), p.vaeMomentum(), p.klWeight());
+                p.hebbianLr(), p.hwtaK(), p.zcaEpsilon(), 1e-3, 2e-3, p.vaeLr(), p.vaeMomentum(), p.klWeight(), org.hebbcnn.experiments.ProbeOptions.paper());
     }
 
     private static ResultsTable classifiersTable(Hyperparameters hyper, Path tmp) throws Exception {

@@ -1,0 +1,55 @@
+package org.hebbcnn.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.hebbcnn.util.InputError;
+
+/**
+ * A published method's whole protocol as data: a configuration (network, rules, schedule, readout)
+ * that reproduces it, with the figures its authors published, shipped as
+ * {@code src/main/resources/protocols/<name>.yaml} ({@code about:} and {@code config:}). Any
+ * experiment runs it with {@code --protocol <name>}; {@code experiment beyond} runs them side by side.
+ *
+ * @param published the authors' test top-1 (percent) per dataset
+ */
+public record Protocol(String name, String title, String source, Map<String, Double> published, JsonNode config) {
+    /** The shipped protocols. */
+    public static final List<String> NAMES = List.of("softhebb");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    public static Protocol named(String name) {
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        if (!NAMES.contains(key)) {
+            throw new InputError("protocol '" + name + "': no such protocol (protocols: " + String.join(", ", NAMES) + ")");
+        }
+        try (InputStream in = Protocol.class.getResourceAsStream("/protocols/" + key + ".yaml")) {
+            JsonNode root = YAML.readTree(in);
+            JsonNode about = root.path("about");
+            Map<String, Double> published = new LinkedHashMap<>();
+            about.path("published").fields().forEachRemaining(e -> published.put(e.getKey(), e.getValue().asDouble()));
+            return new Protocol(key, about.path("title").asText(key), about.path("source").asText(""), published,
+                    root.get("config"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("protocol " + key + ": cannot read its resource", e);
+        }
+    }
+
+    /** The protocol's configuration over the defaults (keys it leaves out keep the paper's values). */
+    public ExperimentConfig configuration() {
+        return ExperimentConfig.fromYaml(config.deepCopy(), "protocol " + name);
+    }
+
+    /** The authors' figure on {@code dataset}, if they published one. */
+    public Optional<Double> publishedOn(String dataset) {
+        return Optional.ofNullable(published.get(dataset));
+    }
+}

@@ -1,0 +1,121 @@
+package org.hebbcnn.experiments;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.hebbcnn.config.Protocol;
+import org.hebbcnn.experiments.Statistics.Summary;
+import org.hebbcnn.reports.PaperTables;
+import org.hebbcnn.reports.ResultsTable;
+import org.hebbcnn.util.AtomicFiles;
+
+/**
+ * The "beyond the paper" table: each published protocol's test top-1 as measured here beside the
+ * figure its authors published, with the wall time of its three phases (unsupervised training,
+ * feature extraction, readout); then the paper's own best HPCA probe and backprop network, ours
+ * (from a layer-wise results folder, when given) beside the paper's.
+ *
+ * @param ours        mean test top-1 (percent) over seeds and its 95% half-width; null when not measured
+ * @param unsupervised mean seconds of the network's training (all its epochs, validation included); NaN if unknown
+ * @param features    mean seconds to compute the readout's features once; NaN if unknown
+ * @param readout     mean seconds of the readout's training (all its epochs, scoring included); NaN if unknown
+ */
+public record BeyondTable(String dataset, boolean reduced, List<Row> rows, List<String> notes) {
+    public static final String TABLE_MD = "beyond.md";
+    public static final String RESULTS_JSON = "beyond.json";
+
+    public record Row(String name, String what, Summary ours, Double published, String publishedBy, double unsupervised,
+            double features, double readout) {}
+
+    /** The row of a protocol run by the layer-wise experiment: its readout on the probed top layer. */
+    static Row protocolRow(Protocol p, String dataset, List<LayerwiseRun> runs, int networkEpochs, int probeEpochs,
+            List<Double> featureSeconds) {
+        Summary ours = runs.isEmpty() ? null : Statistics.summarize(runs.stream()
+                .mapToDouble(r -> 100 * topProbe(r).testTop1()).toArray());
+        return new Row(p.name(), p.title(), ours, p.publishedOn(dataset).orElse(null), p.source(),
+                runs.stream().mapToDouble(r -> r.networkSecondsPerEpoch() * networkEpochs).average().orElse(Double.NaN),
+                featureSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
+                runs.stream().mapToDouble(r -> r.probeSecondsPerEpoch() * probeEpochs).average().orElse(Double.NaN));
+    }
+
+    /** The SGD probe on the highest probed layer. */
+    static org.hebbcnn.training.ProbeTraining.Result topProbe(LayerwiseRun r) {
+        return r.probes().stream().filter(p -> p.kind().equals("sgd"))
+                .max(java.util.Comparator.comparingInt(org.hebbcnn.training.ProbeTraining.Result::layer)).orElseThrow();
+    }
+
+    /**
+     * The paper's best HPCA probe and its backprop network on {@code dataset}, ours read from a
+     * layer-wise results table when one is given (same dataset, the try-out network).
+     */
+    static List<Row> paperRows(String dataset, Optional<ResultsTable> layerwise) {
+        List<Row> rows = new ArrayList<>();
+        String source = "Lagani et al. (the paper)";
+        int bestLayer = 0;
+        double best = Double.NEGATIVE_INFINITY;
+        for (int l = 1; l <= 5; l++) {
+            double v = PaperTables.layerwise(dataset, "hpca", l).map(PaperTables.Value::mean).orElse(Double.NaN);
+            if (v > best) {
+                best = v;
+                bestLayer = l;
+            }
+        }
+        if (bestLayer > 0) {
+            final int layer = bestLayer;
+            rows.add(new Row("paper-hpca", "the paper's HPCA network, SGD probe on layer " + layer,
+                    layerwise.flatMap(t -> ours(t, "hpca", layer)).orElse(null), best, source, Double.NaN, Double.NaN,
+                    Double.NaN));
+        }
+        PaperTables.layerwise(dataset, "bp", 6).ifPresent(v -> rows.add(new Row("paper-bp",
+                "the paper's backprop network (its own classifier)", layerwise.flatMap(t -> ours(t, "bp", 6)).orElse(null),
+                v.mean(), source, Double.NaN, Double.NaN, Double.NaN)));
+        return rows;
+    }
+
+    private static Optional<Summary> ours(ResultsTable t, String method, int layer) {
+        return t.rows().stream().filter(r -> method.equals(r.method()) && Integer.valueOf(layer).equals(r.layer()))
+                .map(ResultsTable.Row::ours).findFirst();
+    }
+
+    public String toMarkdown() {
+        StringBuilder b = new StringBuilder();
+        b.append("# Beyond the paper: ").append(dataset).append(reduced ? " (" + ResultsTable.QUICK_BANNER + ")" : "")
+                .append("\n\n");
+        b.append("| network | what | ours (test top-1 %) | published | unsupervised | features | readout |\n");
+        b.append("|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", r.name(), r.what(),
+                    r.ours() == null ? ResultsTable.NO_PAPER : r.ours().n() > 1
+                            ? String.format(Locale.ROOT, "%.2f ± %.2f (%d seeds)", r.ours().mean(), r.ours().ci95(), r.ours().n())
+                            : String.format(Locale.ROOT, "%.2f", r.ours().mean()),
+                    r.published() == null ? ResultsTable.NO_PAPER : String.format(Locale.ROOT, "%.2f", r.published()),
+                    time(r.unsupervised()), time(r.features()), time(r.readout())));
+        }
+        b.append('\n');
+        for (String n : notes) {
+            b.append("- ").append(n).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String time(double seconds) {
+        if (Double.isNaN(seconds)) {
+            return ResultsTable.NO_PAPER;
+        }
+        return seconds < 120 ? String.format(Locale.ROOT, "%.0f s", seconds)
+                : String.format(Locale.ROOT, "%.1f min", seconds / 60);
+    }
+
+    public void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(dir.resolve(TABLE_MD), toMarkdown());
+        AtomicFiles.writeString(dir.resolve(RESULTS_JSON), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(this));
+    }
+}
