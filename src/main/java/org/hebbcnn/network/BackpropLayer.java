@@ -3,7 +3,6 @@ package org.hebbcnn.network;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import java.util.SplittableRandom;
@@ -151,7 +150,7 @@ final class BackpropLayer {
         NDArray y;
         if (spec.isConv()) {
             NDArray in = spec.reflect() ? LayerOps.pad(asMap(x), spec) : asMap(x);
-            y = Conv2d.conv2d(in, weight.value(), bias.value(), stride, padding, new Shape(1, 1), 1).singletonOrThrow();
+            y = Convolution.conv2d(in, weight.value(), bias.value(), stride, padding);
         } else {
             NDArray flat = x.getShape().dimension() == 2 ? x : x.reshape(x.getShape().get(0), -1);
             y = Linear.linear(flat, weight.value(), bias.value()).singletonOrThrow();

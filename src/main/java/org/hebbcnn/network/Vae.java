@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -344,12 +343,13 @@ public final class Vae implements AutoCloseable {
      * PyTorch's {@code conv_transpose2d(x, w, b, padding=p)} with stride 1, w [in, out, kh, kw] (p
      * below kh and kw): DJL's PyTorch engine does not implement deconvolution, so it is computed as
      * what it equals, the convolution with padding kh-1-p, kw-1-p and the kernel's in/out axes
-     * swapped and flipped in space.
+     * swapped and flipped in space ({@link Convolution#conv2d}: the last block's few output channels,
+     * the image's, are where the native input-gradient bug struck).
      */
     static NDArray conv2dTranspose(NDArray x, NDArray w, NDArray b, int p) {
         Shape k = w.getShape();
         NDArray kernel = w.transpose(1, 0, 2, 3).flip(2, 3);
-        return Conv2d.conv2d(x, kernel, b, UNIT, new Shape(k.get(2) - 1 - p, k.get(3) - 1 - p), UNIT, 1).singletonOrThrow();
+        return Convolution.conv2d(x, kernel, b, UNIT, new Shape(k.get(2) - 1 - p, k.get(3) - 1 - p));
     }
 
     // =====================================================================================

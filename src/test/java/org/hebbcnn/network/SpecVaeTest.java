@@ -11,7 +11,6 @@ import org.hebbcnn.architecture.NetworkPlan;
 import org.hebbcnn.architecture.NetworkSpec;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** VAEs whose decoder is mirrored from specs other than the paper's (conv widths: see SpecBackpropNetworkTest). */
@@ -25,19 +24,16 @@ class SpecVaeTest {
             """;
 
     /**
-     * Quarantined (excluded from {@code mvn test}, run with {@code -Dgroups=quarantine}): on custom
-     * specs the VAE's parameters intermittently become non-finite within these ten steps, even on one
-     * PyTorch thread with every seed fixed; about one run in three here. Not understood yet.
+     * Ten steps keep every parameter finite. They once did not, about one run in three: the native
+     * input gradient of the last transposed convolution (3 output channels) was wrong and sometimes
+     * NaN (see {@link Convolution}; {@code ConvolutionTest} checks that op directly).
      */
     @Test
-    @Tag("quarantine")
     void aThreeLayerSpecVaeTrainsAndReconstructsTheInputsShape() {
         trains(Plans.parse(THREE, new long[] {3, 15, 15}, 4));
     }
 
-    /** Quarantined: see {@link #aThreeLayerSpecVaeTrainsAndReconstructsTheInputsShape}. */
     @Test
-    @Tag("quarantine")
     void aSevenLayerSpecVaeTrainsAndReconstructsTheInputsShape() {
         trains(Plans.parse(SpecBackpropNetworkTest.SEVEN, SpecBackpropNetworkTest.INPUT7, 4));
     }
@@ -52,14 +48,17 @@ class SpecVaeTest {
             for (int l = 1; l < plan.depth(); l++) {
                 assertEquals(SpecBackpropNetworkTest.expectedShape(plan.layer(l), 8), features.get(l - 1).getShape());
             }
-            double before = vae.loss(images);
+            assertTrue(Double.isFinite(vae.loss(images)));
             vae.setLearningRate(3e-3f);
-            for (int step = 0; step < 10; step++) {
+            double first = vae.trainStep(images);
+            for (int step = 1; step < 10; step++) {
                 vae.trainStep(images);
             }
-            double after = vae.loss(images);
-            assertTrue(vae.parametersFinite());
-            assertTrue(after < 0.97 * before, "loss " + before + " -> " + after);
+            double last = vae.lastStepLoss().total();
+            assertTrue(vae.parametersFinite(), vae.nonFiniteBlock().orElse(""));
+            assertTrue(Double.isFinite(vae.loss(images)));
+            // training losses, as VaeTest's: after ten steps the batch-norm running statistics that the eval loss uses still lag
+            assertTrue(last < 0.75 * first, "training loss " + first + " -> " + last);
         }
     }
 
