@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import org.hebbcnn.util.InputError;
 
@@ -27,6 +28,12 @@ import org.hebbcnn.util.InputError;
  * edited by hand) stops the run with one line naming the file and the previous complete epoch;
  * with {@link #setResumeFrom} (the CLI's {@code --from-epoch N}) such a training resumes from
  * {@code ckpt-N} instead, after checking that it can be read, and only then discards the later ones.
+ *
+ * <p>A {@link StepResumable} model (one long epoch: SoftHebb's single epoch at batch 10) is also saved
+ * inside an epoch, at most every {@link #partialEverySeconds} seconds, into {@code partial/}
+ * (renamed into place as well, with {@code progress.json}: the epoch and the batches done); a run
+ * killed mid-epoch resumes after the last saved batch, bit-identically, since an epoch's batches
+ * come in the same order whatever batch it starts from.
  */
 public final class CheckpointedTraining {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -60,6 +67,34 @@ public final class CheckpointedTraining {
          */
         Optional<String> nonFinite();
     }
+
+    /** A model that can stop and resume inside an epoch. */
+    public interface StepResumable extends Model {
+        /**
+         * Trains batches {@code fromBatch..} of epoch {@code epoch} (0-based), in the epoch's usual
+         * order, calling {@code afterBatch} with the number of the epoch's batches done after each one.
+         */
+        void trainEpoch(int epoch, int fromBatch, IntConsumer afterBatch);
+
+        @Override
+        default void trainEpoch(int epoch) {
+            trainEpoch(epoch, 0, done -> {});
+        }
+    }
+
+    /** Where a {@link StepResumable} model is saved inside an epoch. */
+    public static final String PARTIAL = "partial";
+    /** What {@code partial/progress.json} holds: the epoch in progress (0-based), batches done, seconds spent. */
+    public record Progress(int epoch, int batches, double seconds) {}
+
+    /**
+     * Seconds between saves inside an epoch (system property {@code hebbcnn.partialCheckpointSeconds},
+     * default 600): a save of the try-out network takes well under a second.
+     */
+    public static volatile double partialEverySeconds = Double.parseDouble(
+            System.getProperty("hebbcnn.partialCheckpointSeconds", "600"));
+    /** Tests: stop (throw) after this many batches of a step-resumable epoch, as a kill would; 0: never. */
+    static volatile int stopAfterBatches;
 
     public record EpochRecord(int epoch, double validationAccuracy, double seconds) {}
 
@@ -111,22 +146,31 @@ public final class CheckpointedTraining {
                 log.accept(state.epochsDone() >= epochs ? "trained earlier: " + dir + " (selected epoch " + state.bestEpoch() + ")"
                         : "resuming " + dir + " after epoch " + state.epochsDone());
             }
+            Progress partial = state.epochsDone() < epochs ? resumePartial(dir, state.epochsDone(), model, log) : null;
+            deleteTree(dir.resolve(PARTIAL).resolveSibling(".tmp-" + PARTIAL));
             for (int epoch = state.epochsDone(); epoch < epochs; epoch++) {
                 long start = System.nanoTime();
-                model.trainEpoch(epoch);
+                double before = partial != null && partial.epoch() == epoch ? partial.seconds() : 0;
+                int from = partial != null && partial.epoch() == epoch ? partial.batches() : 0;
+                if (model instanceof StepResumable r) {
+                    trainResumably(dir, r, epoch, from, start, before);
+                } else {
+                    model.trainEpoch(epoch);
+                }
                 Optional<String> bad = model.nonFinite();
                 if (bad.isPresent()) {
                     throw new DivergedException("training diverged in epoch " + (epoch + 1) + ": " + bad.get()
                             + "; lower the learning rate");
                 }
                 double accuracy = model.validate();
-                double seconds = (System.nanoTime() - start) / 1e9;
+                double seconds = before + (System.nanoTime() - start) / 1e9;
                 List<EpochRecord> history = new ArrayList<>(state.history());
                 history.add(new EpochRecord(epoch + 1, accuracy, seconds));
                 boolean best = accuracy > state.bestValidation();
                 state = new State(epoch + 1, best ? epoch + 1 : state.bestEpoch(),
                         best ? accuracy : state.bestValidation(), history);
                 write(dir, state, model);
+                deleteTree(dir.resolve(PARTIAL));
                 log.accept(String.format("epoch %d/%d: validation %s%s (%.0f s)", epoch + 1, epochs,
                         model.formatValidation(accuracy), best ? " (best)" : "", seconds));
             }
@@ -134,6 +178,76 @@ public final class CheckpointedTraining {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Trains one epoch of {@code model} from batch {@code from}, saving it into partial/ every so often. */
+    private static void trainResumably(Path dir, StepResumable model, int epoch, int from, long start, double before) {
+        long[] lastSave = {System.nanoTime()};
+        model.trainEpoch(epoch, from, done -> {
+            long now = System.nanoTime();
+            if ((now - lastSave[0]) / 1e9 >= partialEverySeconds) {
+                writePartial(dir, model, new Progress(epoch, done, before + (now - start) / 1e9));
+                lastSave[0] = System.nanoTime();
+            }
+            if (stopAfterBatches > 0 && done - from >= stopAfterBatches) {
+                throw new IllegalStateException("stopped after " + done + " batches (test)");
+            }
+        });
+    }
+
+    private static void writePartial(Path dir, Model model, Progress progress) {
+        try {
+            Path tmp = dir.resolve(".tmp-" + PARTIAL);
+            deleteTree(tmp);
+            Files.createDirectories(tmp.resolve("model"));
+            model.save(tmp.resolve("model"));
+            JSON.writeValue(tmp.resolve("progress.json").toFile(), progress);
+            Path target = dir.resolve(PARTIAL);
+            Path old = dir.resolve(".old-" + PARTIAL);
+            deleteTree(old);
+            if (Files.exists(target)) {
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The progress saved inside epoch {@code epoch} (0-based), after loading its model; null (and a
+     * stale partial/ deleted) when there is none for that epoch.
+     */
+    private static Progress resumePartial(Path dir, int epoch, Model model, Consumer<String> log) throws IOException {
+        Path partial = dir.resolve(PARTIAL);
+        if (!Files.isDirectory(partial) && Files.isDirectory(dir.resolve(".old-" + PARTIAL))) {
+            Files.move(dir.resolve(".old-" + PARTIAL), partial); // killed between the two renames
+        }
+        Path file = partial.resolve("progress.json");
+        if (!Files.isRegularFile(file) || !(model instanceof StepResumable)) {
+            return null;
+        }
+        Progress p;
+        try {
+            p = JSON.readValue(file.toFile(), Progress.class);
+        } catch (IOException e) {
+            throw new InputError(file + ": damaged mid-epoch checkpoint (" + e.getMessage() + "); delete " + partial
+                    + " to restart the epoch");
+        }
+        if (p.epoch() != epoch) {
+            deleteTree(partial); // from an epoch that has finished since
+            return null;
+        }
+        try {
+            model.load(partial.resolve("model"));
+        } catch (InputError | UncheckedIOException e) {
+            throw new InputError(e.getMessage() + " (damaged mid-epoch checkpoint " + partial + "; delete it to restart "
+                    + "the epoch)");
+        }
+        log.accept(String.format(java.util.Locale.ROOT, "resuming %s inside epoch %d after batch %d", dir, epoch + 1,
+                p.batches()));
+        return p;
     }
 
     /**

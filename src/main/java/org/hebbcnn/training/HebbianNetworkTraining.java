@@ -19,7 +19,7 @@ import org.hebbcnn.util.Progress;
  * Trains a {@link HebbianNetwork} (plain SGD steps of the Hebbian rules, lr 1e-3 in the reference)
  * and scores it by its SHC's validation accuracy, the reference's model selection.
  */
-public final class HebbianNetworkTraining implements CheckpointedTraining.Model {
+public final class HebbianNetworkTraining implements CheckpointedTraining.StepResumable {
     /** Weights beyond this magnitude count as diverged (see {@link #nonFinite}). */
     public static final float EXPLODED = 1e4f;
     static final String NOT_FINITE = " is no longer finite (NaN or infinity)";
@@ -89,7 +89,7 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
     }
 
     @Override
-    public void trainEpoch(int epoch) {
+    public void trainEpoch(int epoch, int fromBatch, java.util.function.IntConsumer afterBatch) {
         BatchIterator batches = BatchIterator.of(train, normalization, BatchOptions.training(batchSize, shuffleSeed),
                 epoch, manager);
         int total = batches.batchCount();
@@ -99,14 +99,21 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.Model 
         try (ProgressBar bar = Progress.bar(label + " epoch " + (epoch + 1) + "/" + epochs, total)) {
             for (Batch b : batches) {
                 try (b) {
-                    network.setProgress((epoch + step / (double) total) / epochs);
-                    NDArray scores = network.train(input(b, train), first, b.labels(), lr);
-                    correct += Accuracy.correct(scores, b.labels(), 1);
-                    seen += b.size();
+                    if (step >= fromBatch) { // the batches before were trained before a resume
+                        network.setProgress((epoch + step / (double) total) / epochs);
+                        NDArray scores = network.train(input(b, train), first, b.labels(), lr);
+                        correct += Accuracy.correct(scores, b.labels(), 1);
+                        seen += b.size();
+                    }
                 }
                 step++;
                 bar.step();
-                bar.setExtraMessage(String.format(" train acc %.1f%%", 100.0 * correct / seen));
+                if (seen > 0) {
+                    bar.setExtraMessage(String.format(" train acc %.1f%%", 100.0 * correct / seen));
+                }
+                if (step > fromBatch) {
+                    afterBatch.accept(step);
+                }
             }
         }
     }
