@@ -97,10 +97,12 @@ public final class ExperimentConfig {
     }
 
     /** Probes on frozen layers (SGD probes follow the backprop schedule). */
-    @JsonPropertyOrder({"weightDecay", "shcLr"})
+    @JsonPropertyOrder({"weightDecay", "shcLr", "chlLr"})
     public static final class Probes {
         public double weightDecay = 5e-4;
         public double shcLr = 1e-3;
+        /** The CHL probes' learning rate (not in the paper). */
+        public double chlLr = org.hebbcnn.training.ProbeTraining.CHL_LR;
     }
 
     /** The VAE baseline (plain-momentum SGD, loss MSE + klWeight x KL). */
@@ -280,7 +282,7 @@ public final class ExperimentConfig {
         return new Hyperparameters(backprop.lr, backprop.lrGamma,
                 backprop.lrMilestones.stream().mapToInt(Integer::intValue).toArray(), backprop.momentum, backprop.dropout,
                 backprop.weightDecay == null ? Double.NaN : backprop.weightDecay, backprop.topWeightDecay, hebbian.lr,
-                hebbian.hwtaK, hebbian.zcaEpsilon, probes.weightDecay, probes.shcLr, vae.lr, vae.momentum, vae.klWeight);
+                hebbian.hwtaK, hebbian.zcaEpsilon, probes.weightDecay, probes.shcLr, probes.chlLr, vae.lr, vae.momentum, vae.klWeight);
     }
 
     /** The network every experiment of this configuration trains. */
@@ -338,6 +340,7 @@ public final class ExperimentConfig {
         c.hebbian.zcaEpsilon = h.zcaEpsilon();
         c.probes.weightDecay = h.probeWeightDecay();
         c.probes.shcLr = h.shcProbeLr();
+        c.probes.chlLr = h.chlProbeLr();
         c.vae.lr = h.vaeLr();
         c.vae.momentum = h.vaeMomentum();
         c.vae.klWeight = h.klWeight();

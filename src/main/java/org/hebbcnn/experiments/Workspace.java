@@ -358,7 +358,7 @@ public final class Workspace {
     }
 
     /**
-     * The base network of {@code method} with an SGD and an SHC probe on each of its layers under the classifier
+     * The base network of {@code method} with an SGD, an SHC and a CHL probe on each of its layers under the classifier
      * (the layer-wise and classifiers tables), trained now unless an earlier run did.
      */
     public LayerwiseRun probeRun(String method, int seed) throws IOException {
@@ -401,6 +401,7 @@ public final class Workspace {
                     settings.batchSize(), hyper.schedule(), (float) hyper.shcProbeLr(), seed, settings.probeEpochs(),
                     method + " probes");
             probes.configureSgd((float) hyper.probeWeightDecay(), (float) hyper.momentum(), (float) hyper.dropout());
+            probes.configureChl((float) hyper.chlProbeLr());
             Outcome probed = probeWithStore(dir, probes, net, train, validation, s.test(), norm, m);
             List<ProbeTraining.Result> results = new ArrayList<>();
             for (String kind : ProbeTraining.KINDS) {
