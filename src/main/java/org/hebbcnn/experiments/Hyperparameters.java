@@ -107,7 +107,7 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
 
     /**
      * The probes' settings as used, for a table's notes: "SGD (dropout 0.5, lr 1e-3 x0.5 after epochs 10-19,
-     * momentum 0.9, L2 5e-4), SHC (lr 1e-3) and CHL (lr 1e-2)".
+     * momentum 0.9, L2 5e-4), SHC (lr 1e-3) and CHL (lr 0.01)".
      */
     public String probesNote() {
         return "SGD (dropout " + number(dropout) + ", " + scheduleNote() + ", momentum " + number(momentum) + ", L2 "

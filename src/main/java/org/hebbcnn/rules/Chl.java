@@ -18,7 +18,9 @@ import ai.djl.ndarray.NDArray;
  * applies W <- W + lr dW. With no hidden layer the free phase settles in one step, so there is no
  * settling loop or feedback gain; the update is then the gradient of one-vs-rest logistic
  * regression. Output: the class score s = W x (sigmoid is monotone, so the ranking is the same).
- * Takes no setting beside the layer's {@code lr}.
+ * Takes no setting beside the layer's {@code lr}. No hidden layer (Xie and Seung's layered form,
+ * h and y settled with feedback gain gamma): a Hebbian layer holds one weight tensor, passes on
+ * conv(x, W) and is saved as one file, so a hidden CHL layer would need a layer of its own.
  */
 public final class Chl extends ActivityRule {
     public Chl() {

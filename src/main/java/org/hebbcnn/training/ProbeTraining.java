@@ -46,7 +46,7 @@ import org.hebbcnn.util.Progress;
 public final class ProbeTraining implements CheckpointedTraining.Model {
     public static final List<String> KINDS = List.of("sgd", "shc", "chl");
     /** The CHL probes' learning rate unless {@link #configureChl} sets another. */
-    public static final float CHL_LR = 1e-2f;
+    public static final double CHL_LR = 1e-2;
     private static final String HISTORY = "probe-history.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,7 +84,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
     private final List<LinearProbe> sgd = new ArrayList<>();
     private final List<HebbianLayer> shc = new ArrayList<>();
     private final List<HebbianLayer> chl = new ArrayList<>();
-    private float chlLearningRate = CHL_LR;
+    private float chlLearningRate = (float) CHL_LR;
     private List<EpochScores> history = new ArrayList<>();
     private FeatureSource source;
 

@@ -44,7 +44,7 @@ class TableNotesTest {
         assertTrue(notes.contains("dropout 0.25"), notes);
         assertTrue(notes.contains("L2 1e-3"), notes);
         assertTrue(notes.contains("SHC (lr 2e-3)"), notes);
-        assertTrue(notes.contains("CHL (lr 3e-2)"), notes);
+        assertTrue(notes.contains("CHL (lr 0.03)"), notes);
         assertTrue(notes.contains("lr 5e-3 x0.5 after epoch 3"), notes);
         assertTrue(notes.contains("momentum 0.8"), notes);
         assertFalse(notes.contains("dropout 0.5") || notes.contains("5e-4") || notes.contains("lr 1e-3"), notes);
@@ -53,8 +53,8 @@ class TableNotesTest {
     @Test
     void withThePapersValuesTheNotesStateThePapersValues(@TempDir Path tmp) throws Exception {
         String notes = String.join("\n", classifiersTable(Hyperparameters.paper(), tmp).notes());
-        assertTrue(notes.contains("SGD (dropout 0.5, lr 1e-3 x0.5 after epochs 10-19, momentum 0.9, L2 5e-4) "
-                + ", SHC (lr 1e-3) and CHL (lr 1e-2)"), notes);
+        assertTrue(notes.contains("SGD (dropout 0.5, lr 1e-3 x0.5 after epochs 10-19, momentum 0.9, L2 5e-4), "
+                + "SHC (lr 1e-3) and CHL (lr 0.01)"), notes);
     }
 
     @Test
