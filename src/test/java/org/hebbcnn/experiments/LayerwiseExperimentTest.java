@@ -169,7 +169,7 @@ class LayerwiseExperimentTest {
                 LayerwiseRun result = LayerwiseRun.read(run).orElseThrow();
                 assertEquals(200 + seed, result.dataSeed());
                 assertEquals(seed, result.seed());
-                assertEquals(10, result.probes().size());
+                assertEquals(15, result.probes().size(), "SGD, SHC and CHL on layers 1-5");
             }
         }
         String md = Files.readString(out.resolve(ResultsTable.TABLE_MD));
