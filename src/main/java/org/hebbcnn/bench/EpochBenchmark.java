@@ -42,7 +42,7 @@ import org.hebbcnn.util.Progress;
  * for the engine's first use of its kernels and shapes, the first one measured included.
  *
  * <p>Probes: the frozen HPCA network's layers under its classifier go into a {@link FeatureStore} on files (as in a
- * full-size run); then one epoch of the ten probes (SGD and SHC on every layer) and their scoring
+ * full-size run); then one epoch of the probes (SGD, SHC and CHL on every layer) and their scoring
  * are timed from the store, each after an untimed one. Scaled to the dataset's splits, 20 such
  * epochs are set against one forward pass of the network over the three splits (goal: at most 1.5).
  *

@@ -106,7 +106,7 @@ public final class BenchCommand implements Runnable {
             description = {"Wall time of one HPCA training epoch (all layers learning) over N training images",
                 "against a forward-only pass over the same images, and the same for backprop; peak memory.",
                 "Also the probes' cost: the frozen HPCA network's features stored once (on files), one probe epoch",
-                "(SGD and SHC on layers 1-5) and its scoring from the store, scaled to the dataset's splits: 20 probe",
+                "(SGD, SHC and CHL on layers 1-5) and its scoring from the store, scaled to the dataset's splits: 20 probe",
                 "epochs against one forward pass over the three splits (goal: at most 1.5)."})
     static final class EpochCmd implements Callable<Integer> {
         @Option(names = "--dataset", defaultValue = "cifar10", description = "mnist or cifar10 (default: ${DEFAULT-VALUE}).")

@@ -285,8 +285,8 @@ public final class ExperimentCommand implements Runnable {
     }
 
     @Command(name = "classifiers", mixinStandardHelpOptions = true,
-            description = {"Tables 4, 8, 12: SGD and SHC classifiers on each layer of a backprop-trained network; "
-                    + "accuracy and epochs to convergence.", RESUMES})
+            description = {"Tables 4, 8, 12: SGD and SHC classifiers on each layer of a backprop-trained network, and a CHL "
+                    + "classifier (contrastive Hebbian learning; not in the paper); accuracy and epochs to convergence.", RESUMES})
     static final class Classifiers extends Base {
         @Override
         public Integer call() throws Exception {

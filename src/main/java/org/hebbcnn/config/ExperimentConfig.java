@@ -103,10 +103,13 @@ public final class ExperimentConfig {
     }
 
     /** Probes on frozen layers (SGD probes follow the backprop schedule). */
-    @JsonPropertyOrder({"weightDecay", "shcLr", "optimizer", "lr", "lrGamma", "lrMilestones", "batch", "layers"})
+    @JsonPropertyOrder({"weightDecay", "shcLr", "chlLr", "optimizer", "lr", "lrGamma", "lrMilestones", "batch", "layers"})
     public static final class Probes {
         public double weightDecay = 5e-4;
         public double shcLr = 1e-3;
+        /** The CHL probes' learning rate (not in the paper); null: 1e-2, kept out of the resolved config. */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public Double chlLr;
         // Protocols other than the paper's (see ProbeOptions). Absent (null) means the paper's, and absent keys
         // stay out of the resolved config, so the identities of folders made before these keys existed hold.
         /** sgd (Nesterov, the paper's) or adam (SoftHebb's readout). */
@@ -320,7 +323,8 @@ public final class ExperimentConfig {
         return new Hyperparameters(backprop.lr, backprop.lrGamma,
                 backprop.lrMilestones.stream().mapToInt(Integer::intValue).toArray(), backprop.momentum, backprop.dropout,
                 backprop.weightDecay == null ? Double.NaN : backprop.weightDecay, backprop.topWeightDecay, hebbian.lr,
-                hebbian.hwtaK, hebbian.zcaEpsilon, probes.weightDecay, probes.shcLr, vae.lr, vae.momentum, vae.klWeight,
+                hebbian.hwtaK, hebbian.zcaEpsilon, probes.weightDecay, probes.shcLr,
+                probes.chlLr == null ? org.hebbcnn.training.ProbeTraining.CHL_LR : probes.chlLr, vae.lr, vae.momentum, vae.klWeight,
                 probes.options());
     }
 
@@ -388,6 +392,7 @@ public final class ExperimentConfig {
             c.probes.batch = p.batch() == 0 ? null : p.batch();
             c.probes.layers = p.layers().length == 0 ? null : java.util.Arrays.stream(p.layers()).boxed().toList();
         }
+        c.probes.chlLr = h.chlProbeLr() == org.hebbcnn.training.ProbeTraining.CHL_LR ? null : h.chlProbeLr();
         c.vae.lr = h.vaeLr();
         c.vae.momentum = h.vaeMomentum();
         c.vae.klWeight = h.klWeight();

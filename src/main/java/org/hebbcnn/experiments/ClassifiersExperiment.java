@@ -11,11 +11,11 @@ import org.hebbcnn.training.ProbeTraining;
 /**
  * SHC against SGD classifiers (Tables 4, 8, 12): an SGD and an SHC probe on each layer under the classifier of the
  * backprop-trained network, test accuracy and epochs to convergence (the probe's best validation
- * epoch). These are the probes of the backprop base, shared with the layer-wise table through the
+ * epoch), and a CHL probe ({@link org.hebbcnn.rules.Chl}; not in the paper, so no paper column). These are the probes of the backprop base, shared with the layer-wise table through the
  * {@link Workspace}: trained once per seed.
  */
 public final class ClassifiersExperiment {
-    public static final List<String> CLASSIFIERS = List.of("SGD", "SHC");
+    public static final List<String> CLASSIFIERS = List.of("SGD", "SHC", "CHL");
 
     private final Workspace workspace;
     private final Path out;

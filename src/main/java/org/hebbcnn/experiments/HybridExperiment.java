@@ -46,9 +46,9 @@ public final class HybridExperiment {
             throw new InputError("--rules: give at least one of " + String.join(",", RULES));
         }
         for (String x : r) {
-            if (!org.hebbcnn.rules.Rules.isRule(x) || x.equals("shc")) {
+            if (!org.hebbcnn.rules.Rules.isRule(x) || org.hebbcnn.rules.Rules.isClassifierRule(x)) {
                 throw new InputError("--rules: unknown Hebbian rule '" + x + "' (known: " + String.join(",",
-                        org.hebbcnn.rules.Rules.NAMES.stream().filter(n -> !n.equals("shc")).toList()) + ")");
+                        org.hebbcnn.rules.Rules.hiddenRules()) + ")");
             }
         }
         return r;

@@ -3,6 +3,7 @@ package org.hebbcnn.experiments;
 import java.util.Arrays;
 import java.util.Locale;
 import org.hebbcnn.training.LearningRateSchedule;
+import org.hebbcnn.training.ProbeTraining;
 import org.hebbcnn.util.InputError;
 
 /**
@@ -21,6 +22,7 @@ import org.hebbcnn.util.InputError;
  * @param zcaEpsilon          ZCA whitening regulariser (HWTA input)
  * @param probeWeightDecay    L2 of the SGD probes
  * @param shcProbeLr          learning rate of the SHC probes
+ * @param chlProbeLr          learning rate of the CHL probes (not in the paper; {@link ProbeTraining#CHL_LR})
  * @param vaeLr               VAE learning rate
  * @param vaeMomentum         VAE (plain) momentum
  * @param klWeight            weight of the KL term of the VAE's loss
@@ -28,7 +30,7 @@ import org.hebbcnn.util.InputError;
  */
 public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilestones, double momentum, double dropout,
         double backpropWeightDecay, double topWeightDecay, double hebbianLr, int hwtaK, double zcaEpsilon,
-        double probeWeightDecay, double shcProbeLr, double vaeLr, double vaeMomentum, double klWeight,
+        double probeWeightDecay, double shcProbeLr, double chlProbeLr, double vaeLr, double vaeMomentum, double klWeight,
         ProbeOptions probeOptions) {
 
     public Hyperparameters {
@@ -44,6 +46,7 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
         positive("hebbian.zcaEpsilon", zcaEpsilon, false);
         positive("probes.weightDecay", probeWeightDecay, true);
         positive("probes.shcLr", shcProbeLr, false);
+        positive("probes.chlLr", chlProbeLr, false);
         positive("vae.lr", vaeLr, false);
         fraction("vae.momentum", vaeMomentum);
         positive("vae.klWeight", klWeight, true);
@@ -70,16 +73,16 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
         }
     }
 
-    /** The reference's values. */
+    /** The reference's values (and the CHL probes' default, which the paper does not have). */
     public static Hyperparameters paper() {
         return new Hyperparameters(1e-3, 0.5, new int[] {10, 11, 12, 13, 14, 15, 16, 17, 18, 19}, 0.9, 0.5, Double.NaN,
-                5e-4, 1e-3, 1, 1e-2, 5e-4, 1e-3, 1e-3, 0.9, 0.5, ProbeOptions.paper());
+                5e-4, 1e-3, 1, 1e-2, 5e-4, 1e-3, ProbeTraining.CHL_LR, 1e-3, 0.9, 0.5, ProbeOptions.paper());
     }
 
     /** The same hyperparameters with other probe options. */
     public Hyperparameters withProbeOptions(ProbeOptions p) {
         return new Hyperparameters(backpropLr, lrGamma, lrMilestones, momentum, dropout, backpropWeightDecay,
-                topWeightDecay, hebbianLr, hwtaK, zcaEpsilon, probeWeightDecay, shcProbeLr, vaeLr, vaeMomentum, klWeight, p);
+                topWeightDecay, hebbianLr, hwtaK, zcaEpsilon, probeWeightDecay, shcProbeLr, chlProbeLr, vaeLr, vaeMomentum, klWeight, p);
     }
 
     /** The SGD probes' schedule: the backprop schedule unless {@link ProbeOptions} set their own. */
@@ -112,14 +115,14 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
         }
         return String.format(Locale.ROOT, " backprop.lr=%s lrGamma=%s lrMilestones=%s momentum=%s dropout=%s "
                 + "weightDecay=%s topWeightDecay=%s hebbian.lr=%s hwtaK=%d zcaEpsilon=%s probes.weightDecay=%s "
-                + "shcLr=%s vae.lr=%s momentum=%s klWeight=%s", backpropLr, lrGamma, Arrays.toString(lrMilestones),
+                + "shcLr=%s chlLr=%s vae.lr=%s momentum=%s klWeight=%s", backpropLr, lrGamma, Arrays.toString(lrMilestones),
                 momentum, dropout, backpropWeightDecay, topWeightDecay, hebbianLr, hwtaK, zcaEpsilon, probeWeightDecay,
-                shcProbeLr, vaeLr, vaeMomentum, klWeight) + (probeOptions.isPaper() ? "" : " " + probeOptions);
+                shcProbeLr, chlProbeLr, vaeLr, vaeMomentum, klWeight) + (probeOptions.isPaper() ? "" : " " + probeOptions);
     }
 
     /**
      * The probes' settings as used, for a table's notes: "SGD (dropout 0.5, lr 1e-3 x0.5 after epochs 10-19,
-     * momentum 0.9, L2 5e-4) and SHC (lr 1e-3)".
+     * momentum 0.9, L2 5e-4), SHC (lr 1e-3) and CHL (lr 0.01)".
      */
     public String probesNote() {
         LearningRateSchedule s = probeSchedule();
@@ -127,7 +130,7 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
         return (adam ? "Adam" : "SGD") + " (dropout " + number(dropout) + ", "
                 + scheduleNote(s.base(), s.gamma(), s.milestones()) + (adam ? "" : ", momentum " + number(momentum))
                 + ", L2 " + number(probeWeightDecay) + (probeOptions.batch() > 0 ? ", batch " + probeOptions.batch() : "")
-                + ") and SHC (lr " + number(shcProbeLr) + ")";
+                + "), SHC (lr " + number(shcProbeLr) + ") and CHL (lr " + number(chlProbeLr) + ")";
     }
 
     /** "lr 1e-3 x0.5 after epochs 10-19" (the milestones as given, ranges joined). */
@@ -172,7 +175,7 @@ public record Hyperparameters(double backpropLr, double lrGamma, int[] lrMilesto
 
     private double[] numbers() {
         return new double[] {backpropLr, lrGamma, momentum, dropout, backpropWeightDecay, topWeightDecay, hebbianLr,
-            hwtaK, zcaEpsilon, probeWeightDecay, shcProbeLr, vaeLr, vaeMomentum, klWeight};
+            hwtaK, zcaEpsilon, probeWeightDecay, shcProbeLr, chlProbeLr, vaeLr, vaeMomentum, klWeight};
     }
 
     @Override

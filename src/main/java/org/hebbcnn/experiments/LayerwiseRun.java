@@ -15,7 +15,7 @@ import org.hebbcnn.training.ProbeTraining;
  * @param networkTestTop1       test top-1 of the network's own classifier (its last layer) at that epoch
  * @param networkTestTop5       test top-5 (NaN below 5 classes)
  * @param networkSecondsPerEpoch mean wall time of a network epoch (training + validation)
- * @param probeSecondsPerEpoch  mean wall time of a probe epoch (ten probes + validation and test scoring)
+ * @param probeSecondsPerEpoch  mean wall time of a probe epoch (SGD, SHC and CHL probes + validation and test scoring)
  */
 public record LayerwiseRun(String method, int seed, long dataSeed, int networkBestEpoch, double networkValidation,
         double networkTestTop1, double networkTestTop5, double networkSecondsPerEpoch, double probeSecondsPerEpoch,

@@ -9,7 +9,7 @@ import org.hebbcnn.util.InputError;
 /**
  * What a layer-wise method names: a kind of network ({@link NetworkKind}) and, for a Hebbian
  * network, the rule its layers learn by unless the spec names their own. {@code bp} and {@code vae}
- * are kinds; every rule name ({@link Rules#NAMES}, SHC excepted) is a Hebbian network of that rule.
+ * are kinds; every rule name ({@link Rules#NAMES}, the classifiers' SHC and CHL excepted) is a Hebbian network of that rule.
  * The name is also the method's folder and its label in tables.
  */
 public record Method(String name, NetworkKind kind, String rule) {
@@ -22,7 +22,7 @@ public record Method(String name, NetworkKind kind, String rule) {
         if (n.equals("vae")) {
             return new Method(n, NetworkKind.VAE, null);
         }
-        if (Rules.isRule(n) && !n.equals("shc")) {
+        if (Rules.isRule(n) && !Rules.isClassifierRule(n)) {
             return new Method(n, NetworkKind.HEBBIAN, n);
         }
         throw new InputError("--methods: unknown method '" + name + "' (known: " + String.join(",", names()) + ")");
@@ -31,7 +31,7 @@ public record Method(String name, NetworkKind kind, String rule) {
     /** Every method name: bp, vae and the Hebbian rules. */
     public static List<String> names() {
         List<String> all = new ArrayList<>(List.of("bp", "vae"));
-        Rules.NAMES.stream().filter(r -> !r.equals("shc")).forEach(all::add);
+        all.addAll(Rules.hiddenRules());
         return all;
     }
 }

@@ -360,7 +360,7 @@ public final class Workspace {
     }
 
     /**
-     * The base network of {@code method} with an SGD and an SHC probe on each of its layers under the classifier
+     * The base network of {@code method} with an SGD, an SHC and a CHL probe on each of its layers under the classifier
      * (the layer-wise and classifiers tables), trained now unless an earlier run did.
      */
     public LayerwiseRun probeRun(String method, int seed) throws IOException {
@@ -411,6 +411,7 @@ public final class Workspace {
             } else {
                 probes.configureSgd((float) hyper.probeWeightDecay(), (float) hyper.momentum(), (float) hyper.dropout());
             }
+            probes.configureChl((float) hyper.chlProbeLr());
             Outcome probed = probeWithStore(dir, probes, layers, probedLayers.length == net.probedLayers() ? "" : " layers "
                     + java.util.Arrays.toString(probedLayers), train, validation, s.test(), norm, m, net.outcome().state());
             List<ProbeTraining.Result> results = new ArrayList<>();

@@ -20,7 +20,7 @@ import org.hebbcnn.util.InputError;
  * {@code bench epoch} throughput (README, Speed: 2 cores, images per second).
  */
 public final class CostEstimate {
-    /** Training images per second on 2 cores ({@code bench epoch}): backprop, Hebbian, VAE, ten probes. */
+    /** Training images per second on 2 cores ({@code bench epoch}): backprop, Hebbian, VAE, the probes (measured with ten: SGD and SHC). */
     static final double BP_TRAIN = 150, HEBBIAN_TRAIN = 138, VAE_TRAIN = 150 / 2.3, PROBES_TRAIN = 256;
     /** Forward-only images per second (validation). */
     static final double FORWARD = 500;

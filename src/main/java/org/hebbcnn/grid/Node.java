@@ -23,7 +23,7 @@ public record Node(String id, Kind kind, String method, String rule, String conf
     public enum Kind {
         /** A base network (bp, a Hebbian rule's, the VAE), trained whole. */
         NETWORK("network"),
-        /** The SGD and SHC probes on every layer of a base network, and its {@code result.json}. */
+        /** The SGD, SHC and CHL probes on every layer of a base network, and its {@code result.json}. */
         PROBES("probes"),
         /** A hybrid stage or retrained top: a network trained from a layer up on the frozen ones under it. */
         STAGE("stage");

@@ -18,6 +18,7 @@ import org.hebbcnn.layers.BatchNorm;
 import org.hebbcnn.layers.HebbianLayer;
 import org.hebbcnn.layers.LayerOps;
 import org.hebbcnn.rules.PlasticityRule;
+import org.hebbcnn.rules.Rules;
 import org.hebbcnn.rules.Shc;
 import org.hebbcnn.util.InputError;
 
@@ -70,7 +71,7 @@ public final class HebbianNetwork implements AutoCloseable {
             }
             if (l.isClassifier() != rule.needsTeacher()) {
                 throw new InputError(where + ": 'rule' " + rule.name() + (l.isClassifier()
-                        ? " learns without labels; the classifier needs a rule with a teacher (shc)"
+                        ? " learns without labels; the classifier needs a rule with a teacher (" + String.join(", ", Rules.CLASSIFIERS) + ")"
                         : " needs labels; only the classifier can learn by it"));
             }
             if (!l.isClassifier()) {

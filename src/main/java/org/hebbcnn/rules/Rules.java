@@ -14,7 +14,10 @@ import org.hebbcnn.util.InputError;
  * learning rate, applied by the network, not the rule.
  */
 public final class Rules {
-    public static final List<String> NAMES = List.of("hpca", "sanger", "hwta", "som", "shc", "hebb", "instar", "oja", "softhebb");
+    public static final List<String> NAMES = List.of("hpca", "sanger", "hwta", "som", "shc", "chl", "hebb", "instar", "oja",
+            "softhebb");
+    /** The rules that learn from labels: only a classifier layer can learn by them, and it only by them. */
+    public static final List<String> CLASSIFIERS = List.of("shc", "chl");
     /** Settings each rule takes beside {@code lr}. */
     private static final Map<String, Set<String>> SETTINGS = Map.of("hwta", Set.of("k"), "som", Set.of("rows", "cols"), "softhebb", Set.of("t"));
 
@@ -23,6 +26,16 @@ public final class Rules {
     /** Whether {@code name} is a rule. */
     public static boolean isRule(String name) {
         return NAMES.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether {@code name} is a classifier's rule ({@link #CLASSIFIERS}). */
+    public static boolean isClassifierRule(String name) {
+        return CLASSIFIERS.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The rules a hidden layer can learn by: every rule but the classifiers'. */
+    public static List<String> hiddenRules() {
+        return NAMES.stream().filter(n -> !CLASSIFIERS.contains(n)).toList();
     }
 
     /** A factory for the named rule with the paper's (or the rule's default) settings. */
@@ -35,7 +48,7 @@ public final class Rules {
      * The named rule for a layer of {@code width} neurons with {@code settings} (those it does not
      * take are refused, naming the key): {@code hwta} k (winners per position, default 1), {@code som}
      * rows and cols (the map; default the squarest factorisation of the width, 8 x 12 for 96),
-     * {@code softhebb} t (the inverse temperature, default 1).
+     * {@code softhebb} t (the inverse temperature, default 1). {@code lr}, if given, must be a number > 0.
      */
     public static PlasticityRule create(String name, Map<String, ?> settings, int width) {
         String n = check(name);
@@ -48,6 +61,7 @@ public final class Rules {
                         + String.join(", ", known) + ")");
             }
         }
+        number(settings, "lr", 1.0);
         switch (n) {
             case "hpca": return new Hpca();
             case "sanger": return new Hpca(Activation.LINEAR);
@@ -61,6 +75,7 @@ public final class Rules {
                 return new Som(rows, cols);
             }
             case "shc": return new Shc();
+            case "chl": return new Chl();
             case "hebb": return new PlainHebb();
             case "instar": return new Instar();
             case "oja": return new Oja();

@@ -21,15 +21,17 @@ import org.hebbcnn.features.FeatureBatches;
 import org.hebbcnn.features.FeatureSource;
 import org.hebbcnn.layers.HebbianLayer;
 import org.hebbcnn.nn.Accuracy;
+import org.hebbcnn.rules.Chl;
 import org.hebbcnn.rules.Shc;
 import org.hebbcnn.util.AtomicFiles;
 import org.hebbcnn.util.Progress;
 
 /**
  * Linear probes on every layer of a frozen network (reference notes, "Linear probes"): for each
- * layer l = 1..5, a {@link LinearProbe} (dropout 0.5, the baseline's schedule, L2 5e-4) and an SHC
- * probe (the SHC rule, constant lr) on the flattened batch-norm output. All ten probes learn from
- * the same batches, so the frozen network runs once per batch rather than once per probe.
+ * layer l = 1..5, a {@link LinearProbe} (dropout 0.5, the baseline's schedule, L2 5e-4), an SHC
+ * probe (the SHC rule, constant lr) and a CHL probe ({@link Chl}, constant lr; not in the paper) on
+ * the flattened batch-norm output. All fifteen probes learn from the same batches, so the frozen
+ * network runs once per batch rather than once per probe.
  *
  * <p>Model selection is per probe: after every epoch each probe is scored on the validation and
  * the test set and the scores are kept in the history (saved with each checkpoint); a probe's
@@ -42,7 +44,9 @@ import org.hebbcnn.util.Progress;
  * and dropout masks are the same.
  */
 public final class ProbeTraining implements CheckpointedTraining.Model {
-    public static final List<String> KINDS = List.of("sgd", "shc");
+    public static final List<String> KINDS = List.of("sgd", "shc", "chl");
+    /** The CHL probes' learning rate unless {@link #configureChl} sets another. */
+    public static final double CHL_LR = 1e-2;
     private static final String HISTORY = "probe-history.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,6 +83,8 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
     private final String label;
     private final List<LinearProbe> sgd = new ArrayList<>();
     private final List<HebbianLayer> shc = new ArrayList<>();
+    private final List<HebbianLayer> chl = new ArrayList<>();
+    private float chlLearningRate = (float) CHL_LR;
     private List<EpochScores> history = new ArrayList<>();
     private FeatureSource source;
     /** The network's number of each probed layer (1..layers unless {@link #numberLayers} says otherwise). */
@@ -109,6 +115,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
             long f = layerFeatures[l - 1];
             sgd.add(new LinearProbe(manager, f, classes, seed * 31 + l));
             shc.add(new HebbianLayer(manager, new Shape(classes, f, 1, 1), new Shc(), seed * 31 + 10 + l));
+            chl.add(new HebbianLayer(manager, new Shape(classes, f, 1, 1), new Chl(), seed * 31 + 20 + l));
         }
         numbers = java.util.stream.IntStream.rangeClosed(1, layers).toArray();
     }
@@ -140,6 +147,11 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
             p.setMomentum(momentum);
             p.setDropout(dropout);
         }
+    }
+
+    /** The CHL probes' learning rate (default {@link #CHL_LR}). */
+    public void configureChl(float learningRate) {
+        this.chlLearningRate = learningRate;
     }
 
     /** The number of probed layers. */
@@ -191,7 +203,9 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
                     for (int l = 0; l < layers; l++) {
                         NDArray x = flat(f.get(l));
                         sgd.get(l).trainStep(x, b.labels());
-                        NDArray s = shc.get(l).train(x.reshape(x.getShape().get(0), -1, 1, 1), teacher, shcLearningRate);
+                        NDArray map = x.reshape(x.getShape().get(0), -1, 1, 1);
+                        NDArray s = shc.get(l).train(map, teacher, shcLearningRate);
+                        chl.get(l).train(map, teacher, chlLearningRate);
                         correct[l] += Accuracy.correct(s.reshape(s.getShape().get(0), classes), b.labels(), 1);
                     }
                     seen += b.size();
@@ -234,10 +248,12 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
                 for (int l = 1; l <= layers; l++) {
                     NDArray x = flat(f.get(l - 1));
                     NDArray s1 = sgd.get(l - 1).scores(x);
-                    NDArray s2 = shc.get(l - 1).forward(x.reshape(x.getShape().get(0), -1, 1, 1))
-                            .reshape(x.getShape().get(0), classes);
+                    NDArray map = x.reshape(x.getShape().get(0), -1, 1, 1);
+                    NDArray s2 = shc.get(l - 1).forward(map).reshape(x.getShape().get(0), classes);
+                    NDArray s3 = chl.get(l - 1).forward(map).reshape(x.getShape().get(0), classes);
                     count(s1, b.labels(), index("sgd", l), top1, top5);
                     count(s2, b.labels(), index("shc", l), top1, top5);
+                    count(s3, b.labels(), index("chl", l), top1, top5);
                 }
             }
         }
@@ -307,6 +323,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         for (int l = 1; l <= layers; l++) {
             sgd.get(l - 1).save(dir.resolve("sgd-layer" + l + ".npz"));
             shc.get(l - 1).saveWeights(dir.resolve("shc-layer" + l + ".npy"));
+            chl.get(l - 1).saveWeights(dir.resolve("chl-layer" + l + ".npy"));
         }
         try {
             AtomicFiles.writeString(dir.resolve(HISTORY), JSON.writeValueAsString(history));
@@ -320,6 +337,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         for (int l = 1; l <= layers; l++) {
             sgd.get(l - 1).load(dir.resolve("sgd-layer" + l + ".npz"));
             shc.get(l - 1).loadWeights(dir.resolve("shc-layer" + l + ".npy"));
+            chl.get(l - 1).loadWeights(dir.resolve("chl-layer" + l + ".npy"));
         }
         try {
             history = new ArrayList<>(List.of(JSON.readValue(dir.resolve(HISTORY).toFile(), EpochScores[].class)));
@@ -336,6 +354,9 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
             }
             if (!shc.get(l - 1).weightsFinite()) {
                 return Optional.of("the SHC probe on layer " + l + HebbianNetworkTraining.NOT_FINITE);
+            }
+            if (!chl.get(l - 1).weightsFinite()) {
+                return Optional.of("the CHL probe on layer " + l + HebbianNetworkTraining.NOT_FINITE);
             }
         }
         return Optional.empty();

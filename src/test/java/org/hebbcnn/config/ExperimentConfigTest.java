@@ -113,10 +113,10 @@ class ExperimentConfigTest {
         Hyperparameters h = new ExperimentConfig().with(List.of("backprop.lr=2e-3", "backprop.lrGamma=0.1",
                 "backprop.lrMilestones=[5]", "backprop.momentum=0.8", "backprop.dropout=0.25", "backprop.weightDecay=0.03",
                 "backprop.topWeightDecay=0.001", "hebbian.lr=3e-3", "hebbian.hwtaK=2", "hebbian.zcaEpsilon=0.1",
-                "probes.weightDecay=0.002", "probes.shcLr=4e-3", "vae.lr=5e-3", "vae.momentum=0.7", "vae.klWeight=1.5"))
+                "probes.weightDecay=0.002", "probes.shcLr=4e-3", "probes.chlLr=6e-3", "vae.lr=5e-3", "vae.momentum=0.7", "vae.klWeight=1.5"))
                 .hyperparameters();
         assertEquals(new Hyperparameters(2e-3, 0.1, new int[] {5}, 0.8, 0.25, 0.03, 0.001, 3e-3, 2, 0.1, 0.002, 4e-3,
-                5e-3, 0.7, 1.5, org.hebbcnn.experiments.ProbeOptions.paper()), h);
+                6e-3, 5e-3, 0.7, 1.5, org.hebbcnn.experiments.ProbeOptions.paper()), h);
         assertEquals(2e-3f, h.schedule().at(5));
         assertEquals((float) (2e-3 * 0.1), h.schedule().at(6), 1e-9f);
         assertTrue(h.identitySuffix().contains("hwtaK=2"), h.identitySuffix());

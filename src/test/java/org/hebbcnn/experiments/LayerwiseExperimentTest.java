@@ -91,6 +91,36 @@ class LayerwiseExperimentTest {
         assertTrue(Files.readString(out.resolve("config.yaml")).contains("small3"), "config.yaml records the spec");
     }
 
+    /** {@code rule: chl} on a spec's classifier: the Hebbian network's own classifier learns by CHL, end to end. */
+    @Test
+    void aSpecWithAChlClassifierTrainsEndToEnd() throws Exception {
+        Path bars = tmp.resolve("bars");
+        TestFiles.writeLearnableIdxDataset(bars, 400, 100, 5);
+        Path config = tmp.resolve("chl.yaml");
+        Files.writeString(config, String.join("\n",
+                "network:",
+                "  name: chl2",
+                "  layers:",
+                "    - {type: conv, width: 16, kernel: 5, pool: {type: max, size: 4, stride: 4}, norm: batch}",
+                "    - {type: classifier, rule: chl, lr: 0.01}",
+                ""));
+        Path out = tmp.resolve("chl2");
+        Result r = cli("experiment", "layerwise", "--data-dir", bars.toString(), "--methods", "hpca", "--seeds", "1",
+                "--epochs", "2", "--probe-epochs", "1", "--config", config.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.output());
+        JsonNode rows = JSON.readTree(out.resolve(ResultsTable.RESULTS_JSON).toFile()).get("rows");
+        JsonNode top = null;
+        for (JsonNode row : rows) {
+            if (row.get("method").asText().equals("hpca") && row.get("layer").asInt() == 2) {
+                top = row;
+            }
+        }
+        assertNotNull(top, rows.toString());
+        assertTrue(top.get("mean").asDouble() > 50, "the CHL classifier's test top-1 (chance 10%): " + top);
+        String provenance = Files.readString(out.resolve("runs/hpca/seed-0/network/provenance.json"));
+        assertTrue(provenance.contains("chl"), provenance);
+    }
+
     @Test
     void cifar100RunsEveryMethodAndWritesTheDocumentedTable() throws Exception {
         Path out = tmp.resolve("c100");
@@ -139,7 +169,7 @@ class LayerwiseExperimentTest {
                 LayerwiseRun result = LayerwiseRun.read(run).orElseThrow();
                 assertEquals(200 + seed, result.dataSeed());
                 assertEquals(seed, result.seed());
-                assertEquals(10, result.probes().size());
+                assertEquals(15, result.probes().size(), "SGD, SHC and CHL on layers 1-5");
             }
         }
         String md = Files.readString(out.resolve(ResultsTable.TABLE_MD));

@@ -94,7 +94,7 @@ class ProbeFeatureStoreTest {
         Hyperparameters p = Hyperparameters.paper();
         Hyperparameters diverging = new Hyperparameters(1e38, p.lrGamma(), p.lrMilestones(), p.momentum(), p.dropout(),
                 p.backpropWeightDecay(), p.topWeightDecay(), p.hebbianLr(), p.hwtaK(), p.zcaEpsilon(),
-                p.probeWeightDecay(), p.shcProbeLr(), p.vaeLr(), p.vaeMomentum(), p.klWeight(), org.hebbcnn.experiments.ProbeOptions.paper());
+                p.probeWeightDecay(), p.shcProbeLr(), p.chlProbeLr(), p.vaeLr(), p.vaeMomentum(), p.klWeight(), org.hebbcnn.experiments.ProbeOptions.paper());
         List<String> log = new ArrayList<>();
         assertThrows(CheckpointedTraining.DivergedException.class,
                 () -> workspace(out, diverging, log).keepFeatures(true).probeRun("hpca", 0));

@@ -20,16 +20,16 @@ class TableNotesTest {
 
     private static Hyperparameters changed() {
         Hyperparameters p = Hyperparameters.paper();
-        // dropout 0.25, probes' L2 1e-3, SHC probe lr 2e-3, SGD lr 5e-3 halved after epoch 3 only
+        // dropout 0.25, probes' L2 1e-3, SHC probe lr 2e-3, CHL probe lr 3e-2, SGD lr 5e-3 halved after epoch 3 only
         return new Hyperparameters(5e-3, 0.5, new int[] {3}, 0.8, 0.25, p.backpropWeightDecay(), 2.5e-4,
-                p.hebbianLr(), p.hwtaK(), p.zcaEpsilon(), 1e-3, 2e-3, p.vaeLr(), p.vaeMomentum(), p.klWeight(), org.hebbcnn.experiments.ProbeOptions.paper());
+                p.hebbianLr(), p.hwtaK(), p.zcaEpsilon(), 1e-3, 2e-3, 3e-2, p.vaeLr(), p.vaeMomentum(), p.klWeight(), org.hebbcnn.experiments.ProbeOptions.paper());
     }
 
     private static ResultsTable classifiersTable(Hyperparameters hyper, Path tmp) throws Exception {
         Workspace ws = new Workspace(LayerwiseSettings.quick("mnist", List.of("bp"), 1), hyper, null,
                 tmp.resolve("bases"), tmp.resolve("stages"), line -> {});
         List<ProbeTraining.Result> probes = new ArrayList<>();
-        for (String kind : List.of("sgd", "shc")) {
+        for (String kind : ProbeTraining.KINDS) {
             for (int l = 1; l < ws.spec().depth(); l++) {
                 probes.add(new ProbeTraining.Result(kind, l, 1, 0.9, 0.9, 0.99));
             }
@@ -44,6 +44,7 @@ class TableNotesTest {
         assertTrue(notes.contains("dropout 0.25"), notes);
         assertTrue(notes.contains("L2 1e-3"), notes);
         assertTrue(notes.contains("SHC (lr 2e-3)"), notes);
+        assertTrue(notes.contains("CHL (lr 0.03)"), notes);
         assertTrue(notes.contains("lr 5e-3 x0.5 after epoch 3"), notes);
         assertTrue(notes.contains("momentum 0.8"), notes);
         assertFalse(notes.contains("dropout 0.5") || notes.contains("5e-4") || notes.contains("lr 1e-3"), notes);
@@ -52,8 +53,8 @@ class TableNotesTest {
     @Test
     void withThePapersValuesTheNotesStateThePapersValues(@TempDir Path tmp) throws Exception {
         String notes = String.join("\n", classifiersTable(Hyperparameters.paper(), tmp).notes());
-        assertTrue(notes.contains("SGD (dropout 0.5, lr 1e-3 x0.5 after epochs 10-19, momentum 0.9, L2 5e-4) "
-                + "and SHC (lr 1e-3)"), notes);
+        assertTrue(notes.contains("SGD (dropout 0.5, lr 1e-3 x0.5 after epochs 10-19, momentum 0.9, L2 5e-4), "
+                + "SHC (lr 1e-3) and CHL (lr 0.01)"), notes);
     }
 
     @Test

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class InPlaceApplyTest {
     @ParameterizedTest
-    @ValueSource(strings = {"hpca", "hwta", "shc", "sanger", "instar", "oja", "hebb"})
+    @ValueSource(strings = {"hpca", "hwta", "shc", "chl", "sanger", "instar", "oja", "hebb"})
     void trainEqualsWeightsPlusRateTimesChange(String name) {
         try (NDManager m = Djl.newManager()) {
             int neurons = 300;
