@@ -31,10 +31,7 @@ public final class Adam implements Optimizer {
 
     public Adam(float learningRate, float weightDecay) {
         setLearningRate(learningRate);
-        if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weight decay must be finite and >= 0, got " + weightDecay);
-        }
-        this.weightDecay = weightDecay;
+        this.weightDecay = Optimizer.nonNegative("weight decay", weightDecay);
     }
 
     /** Adds the second-moment arrays of every parameter of {@code module} to its state. Returns this. */
@@ -87,10 +84,7 @@ public final class Adam implements Optimizer {
 
     @Override
     public void setLearningRate(float learningRate) {
-        if (!(learningRate >= 0) || Float.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + learningRate);
-        }
-        this.learningRate = learningRate;
+        this.learningRate = Optimizer.nonNegative("learning rate", learningRate);
     }
 
     public float weightDecay() {

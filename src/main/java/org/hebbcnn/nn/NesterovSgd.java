@@ -113,10 +113,7 @@ public final class NesterovSgd implements Optimizer {
 
     @Override
     public void setLearningRate(float learningRate) {
-        if (!(learningRate >= 0) || Float.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + learningRate);
-        }
-        this.learningRate = learningRate;
+        this.learningRate = Optimizer.nonNegative("learning rate", learningRate);
     }
 
     public float weightDecay() {
@@ -124,10 +121,7 @@ public final class NesterovSgd implements Optimizer {
     }
 
     public void setWeightDecay(float weightDecay) {
-        if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weight decay must be finite and >= 0, got " + weightDecay);
-        }
-        this.weightDecay = weightDecay;
+        this.weightDecay = Optimizer.nonNegative("weight decay", weightDecay);
     }
 
     /** The same optimiser with another momentum (its rate, weight decay and kind kept). */

@@ -15,4 +15,12 @@ public interface Optimizer {
     float learningRate();
 
     void setLearningRate(float learningRate);
+
+    /** {@code value} if it is a finite number >= 0, else an exception naming {@code what}. */
+    static float nonNegative(String what, float value) {
+        if (!(value >= 0) || Float.isInfinite(value)) {
+            throw new IllegalArgumentException(what + " must be finite and >= 0, got " + value);
+        }
+        return value;
+    }
 }

@@ -45,12 +45,7 @@ public final class Chl extends ActivityRule {
 
     /** The clamped phase: the one-hot label of each image at every position of its output map. */
     static NDArray clamped(RuleInput in) {
-        NDArray teacher = in.teacher();
-        if (teacher == null) {
-            throw new IllegalArgumentException("CHL needs a teacher signal (one-hot labels) for its clamped phase");
-        }
-        var s = in.preActivation().getShape();
-        return teacher.reshape(s.get(0), s.get(1), 1, 1).broadcast(s);
+        return in.teacherMap("CHL");
     }
 
     @Override

@@ -20,13 +20,7 @@ public final class Shc extends ActivityRule {
 
     @Override
     public NDArray activity(RuleInput in) {
-        NDArray teacher = in.teacher();
-        if (teacher == null) {
-            throw new IllegalArgumentException("SHC needs a teacher signal (one-hot labels) to learn");
-        }
-        var s = in.preActivation().getShape();
-        // Broadcast the label of each image to every position of its output map.
-        return teacher.reshape(s.get(0), s.get(1), 1, 1).broadcast(s);
+        return in.teacherMap("SHC");
     }
 
     @Override
