@@ -143,6 +143,12 @@ public final class NetworkPlan {
             if (l.rule() != null) {
                 then.add("rule " + l.rule());
             }
+            if (l.ruleSettings().get(NetworkSpec.PLASTIC_K) != null) {
+                then.add("top " + l.ruleSettings().get(NetworkSpec.PLASTIC_K) + " learn");
+            }
+            if (l.ruleSettings().get(NetworkSpec.PRUNING) != null) {
+                then.add("pruned " + trim(100 * ((Number) l.ruleSettings().get(NetworkSpec.PRUNING)).doubleValue()) + "%");
+            }
             rows.add(new String[] {Integer.toString(l.number()), l.type(), shape(p.input()), kernel, String.join(", ", then),
                 shape(p.output()), String.format(Locale.ROOT, "%,d", p.weights()),
                 String.format(Locale.ROOT, "%,d", p.multiplyAdds()),

@@ -25,7 +25,7 @@ import org.hebbcnn.util.InputError;
  */
 public final class NetworkSpec {
     /** The presets shipped as resources; {@code tryout} is the paper's network and the default. */
-    public static final List<String> PRESETS = List.of("tryout", "wide3", "softhebb");
+    public static final List<String> PRESETS = List.of("tryout", "wide3", "softhebb", "miconi");
     public static final String DEFAULT = "tryout";
     public static final Set<String> ACTIVATIONS = Set.of("relu", "none", "triangle");
     public static final Set<String> NORMS = Set.of("none", "batch", "batch-no-affine", "modified");
@@ -36,7 +36,14 @@ public final class NetworkSpec {
      */
     public static final List<String> INPUTS = List.of("auto", "none", "channel", "zca");
     /** Rule settings a layer may carry beside {@code rule}; which apply is the rule's to say. */
-    public static final Set<String> RULE_SETTINGS = Set.of("lr", "k", "rows", "cols", "t");
+    public static final Set<String> RULE_SETTINGS = Set.of("lr", "k", "rows", "cols", "t", "plasticK", "pruning");
+    /**
+     * Miconi's (2021) two interventions, settings of any Hebbian layer below the classifier:
+     * {@code plasticK} N, only the N strongest neurons per position learn (the output stays as the
+     * activation makes it); {@code pruning} p, a fixed random fraction p of the weights is held at zero.
+     */
+    public static final String PLASTIC_K = "plasticK";
+    public static final String PRUNING = "pruning";
     private static final Set<String> LAYER_KEYS = Set.of("type", "width", "kernel", "stride", "padding", "paddingMode",
             "activation", "power", "pool", "norm", "normPosition", "dropout", "rule");
     private static final Set<String> POOL_KEYS = Set.of("type", "size", "stride", "padding");
@@ -207,8 +214,27 @@ public final class NetworkSpec {
                 settings.put(k, v.isIntegralNumber() ? (Object) v.asInt() : (Object) v.asDouble());
             }
         }
+        interventions(settings, classifier, width, where);
         return new LayerSpec(number, type, width, conv ? kernel : 0, stride, padding, paddingMode, activation,
                 power == null ? 1.0 : power, pool, norm, position.equals("before"), dropout, rule, settings);
+    }
+
+    /** plasticK: an integer in 1..width; pruning: a fraction in [0, 1); neither on the classifier (it learns from labels). */
+    private static void interventions(Map<String, Object> settings, boolean classifier, Integer width, String where) {
+        for (String key : List.of(PLASTIC_K, PRUNING)) {
+            if (settings.containsKey(key) && classifier) {
+                throw new InputError(where + ": '" + key + "' applies to the Hebbian layers under the classifier only");
+            }
+        }
+        Object k = settings.get(PLASTIC_K);
+        if (k != null && (!(k instanceof Integer n) || n < 1 || n > width)) {
+            throw new InputError(where + ": '" + PLASTIC_K + "' must be an integer from 1 to the layer's width (" + width
+                    + "), got " + k);
+        }
+        Object p = settings.get(PRUNING);
+        if (p != null && !(((Number) p).doubleValue() >= 0 && ((Number) p).doubleValue() < 1)) {
+            throw new InputError(where + ": '" + PRUNING + "' must be a fraction of the weights in [0, 1), got " + p);
+        }
     }
 
     private static PoolSpec pool(JsonNode p, String where) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.hebbcnn.architecture.LayerPlan;
 import org.hebbcnn.architecture.LayerSpec;
+import org.hebbcnn.architecture.NetworkSpec;
 import org.hebbcnn.rules.OutputFunction;
 import org.hebbcnn.rules.PlasticityRule;
 import org.hebbcnn.rules.RuleInput;
@@ -23,6 +24,7 @@ import org.hebbcnn.util.Npy;
  * (the rule then learns from the padded patches) and passes on the spec's activation of the rule's
  * signal: the pre-activation s, or its projection s / ||w|| for rules whose output is projected
  * (HWTA); {@code relu} of either is exactly the rule's default output.
+ * A spec's {@code pruning} holds a fixed random share of the weights at zero ({@link Pruning}).
  *
  * <p>Training computes the pre-activation once and shares it between the output and the update.
  * Temporaries live in a sub-manager closed at the end of each call, so native memory is freed
@@ -35,6 +37,8 @@ public final class HebbianLayer implements AutoCloseable {
     private final Shape kernelShape;
     /** Null for a layer built from a kernel shape: no padding, the output function alone. */
     private final LayerSpec spec;
+    /** The spec's {@code pruning} mask, or null: held on the weights at all times. */
+    private final Pruning pruning;
     private NDArray weights;
 
     /**
@@ -62,6 +66,12 @@ public final class HebbianLayer implements AutoCloseable {
         this.kernelShape = kernelShape;
         this.spec = spec;
         this.weights = manager.create(rule.initialWeights(kernelShape, seed), kernelShape);
+        Object p = spec == null ? null : spec.ruleSettings().get(NetworkSpec.PRUNING);
+        this.pruning = p == null || ((Number) p).doubleValue() == 0 ? null
+                : new Pruning(manager, kernelShape, ((Number) p).doubleValue(), seed);
+        if (pruning != null) {
+            pruning.apply(weights);
+        }
     }
 
     public HebbianLayer(NDManager parent, Shape kernelShape, PlasticityRule rule, long seed) {
@@ -96,6 +106,9 @@ public final class HebbianLayer implements AutoCloseable {
             attach(scope, x, teacher);
             NDArray xp = padded(x);
             NDArray dw = rule.weightChange(new RuleInput(xp, weights, PatchOps.conv(xp, weights), teacher));
+            if (pruning != null) {
+                dw.muli(pruning.mask()); // pruned weights stay at zero: their change is none
+            }
             dw.attach(caller);
             return dw;
         }
@@ -111,6 +124,9 @@ public final class HebbianLayer implements AutoCloseable {
             NDArray out = output(s);
             if (learn) {
                 rule.apply(new RuleInput(xp, weights, s, teacher), lr);
+                if (pruning != null) {
+                    pruning.apply(weights);
+                }
             }
             out.attach(caller);
             return out;
@@ -159,7 +175,7 @@ public final class HebbianLayer implements AutoCloseable {
         return weights;
     }
 
-    /** Replaces the weights by a copy of w (same shape). */
+    /** Replaces the weights by a copy of w (same shape), pruned where the layer prunes. */
     public void setWeights(NDArray w) {
         if (!w.getShape().equals(kernelShape)) {
             throw new IllegalArgumentException("weights " + w.getShape() + " do not match " + kernelShape);
@@ -168,6 +184,9 @@ public final class HebbianLayer implements AutoCloseable {
         // direct buffer that is freed with it (a later use of the weights would read freed memory).
         NDArray copy = w.toType(DataType.FLOAT32, false).duplicate();
         copy.attach(manager);
+        if (pruning != null) {
+            pruning.apply(copy);
+        }
         weights.close();
         weights = copy;
     }
@@ -187,6 +206,11 @@ public final class HebbianLayer implements AutoCloseable {
             }
             setWeights(loaded);
         }
+    }
+
+    /** The layer's pruning, or null when all its weights learn. */
+    public Pruning pruning() {
+        return pruning;
     }
 
     public PlasticityRule rule() {

@@ -11,7 +11,9 @@ import org.hebbcnn.util.InputError;
 /**
  * Rules by name, with their settings, for the command line and the network spec (a layer's
  * {@code rule} and settings such as {@code k}). {@code lr} is every rule's setting: the layer's
- * learning rate, applied by the network, not the rule.
+ * learning rate, applied by the network, not the rule. So are Miconi's interventions:
+ * {@code plasticK} wraps the rule in {@link SparsePlasticity}; {@code pruning} is the layer's
+ * (a weight mask, {@code layers.Pruning}), accepted here so that every rule takes it.
  */
 public final class Rules {
     public static final List<String> NAMES = List.of("hpca", "sanger", "hwta", "som", "shc", "chl", "hebb", "instar", "oja",
@@ -20,6 +22,8 @@ public final class Rules {
     public static final List<String> CLASSIFIERS = List.of("shc", "chl");
     /** Settings each rule takes beside {@code lr}. */
     private static final Map<String, Set<String>> SETTINGS = Map.of("hwta", Set.of("k"), "som", Set.of("rows", "cols"), "softhebb", Set.of("t"));
+    /** Settings every rule takes: the layer's learning rate and Miconi's two interventions. */
+    private static final Set<String> LAYER_SETTINGS = Set.of("lr", "plasticK", "pruning");
 
     private Rules() {}
 
@@ -54,14 +58,30 @@ public final class Rules {
         String n = check(name);
         Set<String> own = SETTINGS.getOrDefault(n, Set.of());
         for (String key : settings.keySet()) {
-            if (!key.equals("lr") && !own.contains(key)) {
+            if (!LAYER_SETTINGS.contains(key) && !own.contains(key)) {
                 Set<String> known = new TreeSet<>(own);
-                known.add("lr");
+                known.addAll(LAYER_SETTINGS);
                 throw new InputError("'" + key + "' is not a setting of rule " + n + " (its settings: "
                         + String.join(", ", known) + ")");
             }
         }
         number(settings, "lr", 1.0);
+        PlasticityRule rule = rule(n, settings, width);
+        if (settings.get("plasticK") == null) {
+            return rule;
+        }
+        int plasticK = positive(settings, "plasticK", 1);
+        if (!(rule instanceof ActivityRule activityRule) || rule.needsTeacher()) {
+            throw new InputError("'plasticK' needs a rule that learns from an activity without labels (hpca, sanger, hwta,"
+                    + " som, hebb, instar, oja), not " + n);
+        }
+        if (width > 0 && plasticK > width) {
+            throw new InputError("'plasticK' must be at most the layer's width (" + width + "), got " + plasticK);
+        }
+        return new SparsePlasticity(activityRule, plasticK);
+    }
+
+    private static PlasticityRule rule(String n, Map<String, ?> settings, int width) {
         switch (n) {
             case "hpca": return new Hpca();
             case "sanger": return new Hpca(Activation.LINEAR);
