@@ -81,6 +81,13 @@ public final class Main implements Runnable {
             System.err.println("hebbcnn: " + root.getMessage());
             return 2;
         }
+        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CheckpointedTraining.DivergedException d) {
+                // A rate too high for this run: the user's setting, said in one line, not a bug.
+                System.err.println("hebbcnn: " + d.getMessage());
+                return 3;
+            }
+        }
         IOException disk = fileSystemFailure(ex);
         if (disk != null) {
             // A folder or file the user pointed us at that stopped being writable during the run
