@@ -95,6 +95,15 @@ public final class BatchIterator implements Iterator<Batch>, Iterable<Batch> {
         return position < end;
     }
 
+    /**
+     * Passes over the next {@code batches} batches without building them (a training resumed inside
+     * an epoch, whose first batches were trained before); returns this.
+     */
+    public BatchIterator skip(int batches) {
+        position = Math.min(end, position + Math.multiplyExact(batches, options.batchSize()));
+        return this;
+    }
+
     @Override
     public Batch next() {
         if (!hasNext()) {

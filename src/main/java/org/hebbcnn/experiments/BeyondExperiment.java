@@ -1,8 +1,6 @@
 package org.hebbcnn.experiments;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +66,10 @@ public final class BeyondExperiment {
                 for (int seed = 0; seed < s.seeds(); seed++) {
                     Path base = ws.baseDir(method, seed);
                     LayerwiseRun.read(base).ifPresent(runs::add);
-                    featureSeconds(base).ifPresent(featureSeconds::add);
+                    double f = Workspace.featureExtractionSeconds(base.resolve("probes"));
+                    if (f > 0) {
+                        featureSeconds.add(f);
+                    }
                 }
             }
             rows.add(BeyondTable.protocolRow(p, dataset, runs, s.epochs(), s.probeEpochs(), featureSeconds));
@@ -88,14 +89,5 @@ public final class BeyondExperiment {
         table.write(out);
         log.accept(table.toMarkdown());
         return tables;
-    }
-
-    /** Seconds the base network's feature store took (written by the probes), if recorded. */
-    private static Optional<Double> featureSeconds(Path base) throws IOException {
-        Path f = base.resolve("probes").resolve(Workspace.FEATURE_EXTRACTION_JSON);
-        if (!Files.isRegularFile(f)) {
-            return Optional.empty();
-        }
-        return Optional.of(new ObjectMapper().readTree(f.toFile()).path("seconds").asDouble(Double.NaN));
     }
 }

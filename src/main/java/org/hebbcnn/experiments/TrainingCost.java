@@ -73,9 +73,7 @@ public record TrainingCost(List<Entry> entries) {
                 if (CheckpointedTraining.hasCheckpoint(dir)) {
                     CheckpointedTraining.State s = CheckpointedTraining.readState(dir);
                     double seconds = s.history().stream().mapToDouble(EpochRecord::seconds).sum();
-                    Path extraction = dir.resolve(Workspace.FEATURE_EXTRACTION_JSON);
-                    double features = Files.isRegularFile(extraction)
-                            ? new ObjectMapper().readTree(extraction.toFile()).path("seconds").asDouble() : 0;
+                    double features = Workspace.featureExtractionSeconds(dir);
                     out.add(new Entry(root.relativize(dir).toString().replace('\\', '/'), s.epochsDone(), seconds,
                             features));
                 }

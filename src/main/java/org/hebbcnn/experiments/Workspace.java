@@ -399,8 +399,8 @@ public final class Workspace {
             options.check(net.probedLayers());
             int[] probedLayers = java.util.stream.IntStream.rangeClosed(1, net.probedLayers()).filter(options::probes).toArray();
             long[] features = java.util.Arrays.stream(probedLayers).mapToLong(plan::features).toArray();
-            ProbeTraining.Features layers = probedLayers.length == net.probedLayers() ? net::features
-                    : x -> pick(net.features(x), probedLayers);
+            boolean all = probedLayers.length == net.probedLayers();
+            ProbeTraining.Features layers = all ? net::features : x -> pick(net.features(x), probedLayers);
             ImageSet train = train(s);
             ImageSet validation = validation(s);
             ProbeTraining probes = new ProbeTraining(m, layers, features, classes, train, validation, s.test(), norm,
@@ -412,8 +412,8 @@ public final class Workspace {
                 probes.configureSgd((float) hyper.probeWeightDecay(), (float) hyper.momentum(), (float) hyper.dropout());
             }
             probes.configureChl((float) hyper.chlProbeLr());
-            Outcome probed = probeWithStore(dir, probes, layers, probedLayers.length == net.probedLayers() ? "" : " layers "
-                    + java.util.Arrays.toString(probedLayers), train, validation, s.test(), norm, m, net.outcome().state());
+            Outcome probed = probeWithStore(dir, probes, layers, all ? "" : " layers " + java.util.Arrays.toString(probedLayers),
+                    train, validation, s.test(), norm, m, net.outcome().state());
             List<ProbeTraining.Result> results = new ArrayList<>();
             for (String kind : ProbeTraining.KINDS) {
                 for (int l : probes.layerNumbers()) {
@@ -476,6 +476,16 @@ public final class Workspace {
             FeatureStore.deleteFolder(featuresDir);
         }
         return probed;
+    }
+
+    /**
+     * Seconds the feature store of the probes in {@code probesDir} took to compute, from the
+     * {@value #FEATURE_EXTRACTION_JSON} they wrote; 0 where they wrote none.
+     */
+    public static double featureExtractionSeconds(Path probesDir) throws IOException {
+        Path f = probesDir.resolve(FEATURE_EXTRACTION_JSON);
+        return java.nio.file.Files.isRegularFile(f)
+                ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()).path("seconds").asDouble() : 0;
     }
 
     /** The outputs of layers {@code probed} (1-based) among every probed layer's {@code all}. */

@@ -147,7 +147,7 @@ public final class CheckpointedTraining {
                         : "resuming " + dir + " after epoch " + state.epochsDone());
             }
             Progress partial = state.epochsDone() < epochs ? resumePartial(dir, state.epochsDone(), model, log) : null;
-            deleteTree(dir.resolve(PARTIAL).resolveSibling(".tmp-" + PARTIAL));
+            deleteTree(dir.resolve(".tmp-" + PARTIAL)); // left by a kill during a save
             for (int epoch = state.epochsDone(); epoch < epochs; epoch++) {
                 long start = System.nanoTime();
                 double before = partial != null && partial.epoch() == epoch ? partial.seconds() : 0;

@@ -95,25 +95,20 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.StepRe
         int total = batches.batchCount();
         long seen = 0;
         long correct = 0;
-        int step = 0;
+        int step = fromBatch; // the batches before were trained before a resume
         try (ProgressBar bar = Progress.bar(label + " epoch " + (epoch + 1) + "/" + epochs, total)) {
-            for (Batch b : batches) {
+            bar.stepTo(fromBatch);
+            for (Batch b : batches.skip(fromBatch)) {
                 try (b) {
-                    if (step >= fromBatch) { // the batches before were trained before a resume
-                        network.setProgress((epoch + step / (double) total) / epochs);
-                        NDArray scores = network.train(input(b, train), first, b.labels(), lr);
-                        correct += Accuracy.correct(scores, b.labels(), 1);
-                        seen += b.size();
-                    }
+                    network.setProgress((epoch + step / (double) total) / epochs);
+                    NDArray scores = network.train(input(b, train), first, b.labels(), lr);
+                    correct += Accuracy.correct(scores, b.labels(), 1);
+                    seen += b.size();
                 }
                 step++;
                 bar.step();
-                if (seen > 0) {
-                    bar.setExtraMessage(String.format(" train acc %.1f%%", 100.0 * correct / seen));
-                }
-                if (step > fromBatch) {
-                    afterBatch.accept(step);
-                }
+                bar.setExtraMessage(String.format(" train acc %.1f%%", 100.0 * correct / seen));
+                afterBatch.accept(step);
             }
         }
     }

@@ -57,6 +57,24 @@ class BatchIteratorTest {
                 "evaluation goes in order");
     }
 
+    /** A training resumed inside an epoch skips the batches it trained before and gets the rest, in order. */
+    @Test
+    void skippingBatchesServesTheEpochsRemainingBatches() {
+        BatchOptions options = BatchOptions.training(64, 200);
+        List<int[]> all = epoch(SET, options, 2);
+        List<int[]> rest = new ArrayList<>();
+        for (Batch b : BatchIterator.of(SET, null, options, 2, manager).skip(2)) {
+            try (b) {
+                rest.add(b.indices());
+            }
+        }
+        assertEquals(all.size() - 2, rest.size());
+        for (int i = 0; i < rest.size(); i++) {
+            assertArrayEquals(all.get(i + 2), rest.get(i));
+        }
+        assertFalse(BatchIterator.of(SET, null, options, 2, manager).skip(all.size()).hasNext());
+    }
+
     @Test
     void sameSeedAndEpochGiveTheSameOrder() {
         assertArrayEquals(flat(epoch(SET, BatchOptions.training(64, 200), 3)), flat(epoch(SET, BatchOptions.training(64, 200), 3)));
