@@ -40,7 +40,8 @@ public final class RulesBenchmark {
             int outputs = (int) shape.kernel()[0];
             NDArray teacher = m.randomInteger(0, outputs, new Shape(batch), DataType.INT64).oneHot(outputs)
                     .toType(DataType.FLOAT32, false);
-            try (HebbianLayer layer = new HebbianLayer(m, new Shape(shape.kernel()), rule, 42)) {
+            // The layer as the network builds it: the spec's padding and activation are in both timings.
+            try (HebbianLayer layer = new HebbianLayer(m, shape, rule, 42)) {
                 double forward = medianMs(() -> layer.forward(x).close());
                 // A tiny rate keeps the weights where they are over the repeats.
                 double update = medianMs(() -> layer.train(x, teacher, 1e-9f).close());

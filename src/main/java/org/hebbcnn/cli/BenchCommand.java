@@ -81,8 +81,9 @@ public final class BenchCommand implements Runnable {
             if (shapes.isEmpty()) {
                 throw new InputError("--layers: no layer among 1-" + all.size() + " selected");
             }
-            System.out.printf("bench rules: batch %d, %d warm-up + %d timed runs (median), %s, %d threads%n", batch, warmup,
-                    repeats, Djl.describeEngine(), Runtime.getRuntime().availableProcessors());
+            System.out.printf("bench rules: batch %d, %d warm-up + %d timed runs (median), %s, %d threads, %s%n", batch, warmup,
+                    repeats, Djl.describeEngine(), Runtime.getRuntime().availableProcessors(),
+                    org.hebbcnn.util.NativeAllocator.describe());
             List<RulesBenchmark.Result> results;
             try (NDManager m = Djl.newManager();
                     ProgressBar bar = Progress.bar("benchmark", (long) shapes.size() * factories.size())) {
@@ -142,8 +143,9 @@ public final class BenchCommand implements Runnable {
                 throw new InputError("--images " + images + ": the training split has only " + train.size());
             }
             ImageSet subset = train.select(java.util.stream.IntStream.range(0, images).toArray(), train.name());
-            System.out.printf("bench epoch: %s, %d images, batch %d, %s, %d threads%n", splits.datasetName(), images, batch,
-                    Djl.describeEngine(), Runtime.getRuntime().availableProcessors());
+            System.out.printf("bench epoch: %s, %d images, batch %d, %s, %d threads, %s%n", splits.datasetName(), images,
+                    batch, Djl.describeEngine(), Runtime.getRuntime().availableProcessors(),
+                    org.hebbcnn.util.NativeAllocator.describe());
             EpochBenchmark.Result r;
             try (Normalization norm = ChannelNormalization.fit(train); NDManager m = Djl.newManager()) {
                 int[] sizes = {train.size(), splits.validation().size(), splits.test().size()};

@@ -214,7 +214,9 @@ public final class SlurmCommand implements Runnable {
      * it (or this process's class path, when it does not run from a jar: the tests).
      */
     static String javaCommand(Path slurmDir) throws IOException {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // env: the malloc settings the launcher gives (NativeAllocator says why)
+        String javaBin = "env " + org.hebbcnn.util.NativeAllocator.shellAssignments() + " "
+                + Path.of(System.getProperty("java.home"), "bin", "java");
         String opts = "${HEBBCNN_JAVA_OPTS:--Xmx16g} -Dai.djl.offline=true";
         Path src = null;
         try {

@@ -93,10 +93,19 @@ public final class PatchOps {
 
     /** Multiplies each neuron's slice of W [O, ...] by d [O]. */
     public static NDArray scaleRows(NDArray d, NDArray w) {
+        return w.mul(asRowFactors(d, w));
+    }
+
+    /** {@link #scaleRows}, overwriting w (no full-size temporary); returns w. */
+    public static NDArray scaleRowsInPlace(NDArray d, NDArray w) {
+        return w.muli(asRowFactors(d, w));
+    }
+
+    private static NDArray asRowFactors(NDArray d, NDArray w) {
         Shape ws = w.getShape();
         long[] bshape = new long[ws.dimension()];
         java.util.Arrays.fill(bshape, 1);
         bshape[0] = ws.get(0);
-        return w.mul(d.reshape(bshape));
+        return d.reshape(bshape);
     }
 }
