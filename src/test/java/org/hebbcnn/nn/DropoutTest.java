@@ -19,6 +19,26 @@ class DropoutTest {
         assertEquals(5000, kept, 200, "about half kept");
     }
 
+    /** The plain loop the fast mask must equal: one SplittableRandom stream, a double per element. */
+    private static float[] plainMask(int size, float p, long seed, long draw) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(Dropout.streamSeed(seed, draw));
+        float[] mask = new float[size];
+        for (int i = 0; i < size; i++) {
+            mask[i] = random.nextDouble() < p ? 0f : 1f / (1f - p);
+        }
+        return mask;
+    }
+
+    @Test
+    void theBranchFreeParallelMaskEqualsThePlainSplittableRandomLoop() {
+        // sizes across the parallel chunks' boundaries; p whose p * 2^53 is and is not a whole number
+        for (int size : new int[] {1, 65_535, 65_536, 65_537, 300_001}) {
+            for (float p : new float[] {0f, 0.5f, 0.2f, 0.123f, 0.999f}) {
+                assertArrayEquals(plainMask(size, p, 11, 5), Dropout.mask(size, p, 11, 5), "size " + size + ", p " + p);
+            }
+        }
+    }
+
     @Test
     void otherProbabilities() {
         float[] a = Dropout.mask(10_000, 0.2f, 1, 0);

@@ -8,11 +8,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The launcher, the test JVMs and the class agree on the malloc settings. */
-@Tag("fast")
 class NativeAllocatorTest {
 
     @Test
