@@ -7,10 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.hebbcnn.config.Protocol;
 import org.hebbcnn.experiments.Statistics.Summary;
+import org.hebbcnn.reports.BeyondSection;
 import org.hebbcnn.reports.PaperTables;
 import org.hebbcnn.reports.ResultsTable;
 import org.hebbcnn.util.AtomicFiles;
@@ -28,7 +28,7 @@ import org.hebbcnn.util.AtomicFiles;
  */
 public record BeyondTable(String dataset, boolean reduced, List<Row> rows, List<String> notes) {
     public static final String TABLE_MD = "beyond.md";
-    public static final String RESULTS_JSON = "beyond.json";
+    public static final String RESULTS_JSON = BeyondSection.RESULTS_JSON;
 
     public record Row(String name, String what, Summary ours, Double published, String publishedBy, double unsupervised,
             double features, double readout) {}
@@ -83,33 +83,9 @@ public record BeyondTable(String dataset, boolean reduced, List<Row> rows, List<
                 .map(ResultsTable.Row::ours).findFirst();
     }
 
+    /** The table as beyond.md holds it; the report formats it with the same code ({@link BeyondSection}). */
     public String toMarkdown() {
-        StringBuilder b = new StringBuilder();
-        b.append("# Beyond the paper: ").append(dataset).append(reduced ? " (" + ResultsTable.QUICK_BANNER + ")" : "")
-                .append("\n\n");
-        b.append("| network | what | ours (test top-1 %) | published | unsupervised | features | readout |\n");
-        b.append("|---|---|---|---|---|---|---|\n");
-        for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", r.name(), r.what(),
-                    r.ours() == null ? ResultsTable.NO_PAPER : r.ours().n() > 1
-                            ? String.format(Locale.ROOT, "%.2f ± %.2f (%d seeds)", r.ours().mean(), r.ours().ci95(), r.ours().n())
-                            : String.format(Locale.ROOT, "%.2f", r.ours().mean()),
-                    r.published() == null ? ResultsTable.NO_PAPER : String.format(Locale.ROOT, "%.2f", r.published()),
-                    time(r.unsupervised()), time(r.features()), time(r.readout())));
-        }
-        b.append('\n');
-        for (String n : notes) {
-            b.append("- ").append(n).append('\n');
-        }
-        return b.toString();
-    }
-
-    private static String time(double seconds) {
-        if (Double.isNaN(seconds)) {
-            return ResultsTable.NO_PAPER;
-        }
-        return seconds < 120 ? String.format(Locale.ROOT, "%.0f s", seconds)
-                : String.format(Locale.ROOT, "%.1f min", seconds / 60);
+        return BeyondSection.of(new ObjectMapper().valueToTree(this), "").toMarkdown();
     }
 
     public void write(Path dir) throws IOException {

@@ -100,7 +100,7 @@ public final class Report {
         List<ReportFigure> curves = NetworkFigures.trainingCurves(found.networks(), names);
         List<ReportFigure> kernels = NetworkFigures.kernels(found.networks(), names, warnings);
         List<ReportFigure> reconstructions = NetworkFigures.reconstructions(found.networks(), names, warnings);
-        return new ReportDocument(resultDirs.stream().map(Path::toString).toList(), sections, curves, kernels,
+        return new ReportDocument(resultDirs.stream().map(Path::toString).toList(), sections, found.beyond(), curves, kernels,
                 reconstructions, warnings);
     }
 

@@ -8,12 +8,13 @@ import java.util.List;
  *
  * @param inputs the result folders, as given
  * @param tables one section per {@code results.json}
+ * @param beyond one section per {@code beyond.json}: published networks beside ours
  * @param curves training-curve figures
  * @param kernels layer-1 kernel figures
  * @param reconstructions the VAEs' reconstructions of test images
  * @param warnings what was found but could not be read
  */
-record ReportDocument(List<String> inputs, List<TableSection> tables, List<ReportFigure> curves,
+record ReportDocument(List<String> inputs, List<TableSection> tables, List<BeyondSection> beyond, List<ReportFigure> curves,
         List<ReportFigure> kernels, List<ReportFigure> reconstructions, List<String> warnings) {
 
     /** The heading (and HTML anchor text) of the reconstructions section. */

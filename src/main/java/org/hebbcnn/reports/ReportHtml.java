@@ -59,6 +59,9 @@ final class ReportHtml {
         for (TableSection s : doc.tables()) {
             section(h, s);
         }
+        for (int i = 0; i < doc.beyond().size(); i++) {
+            beyond(h, doc.beyond().get(i), "beyond-" + (i + 1));
+        }
         if (!doc.curves().isEmpty()) {
             h.append("<section id=\"training\">\n<h2>Training curves</h2>\n");
             doc.curves().forEach(f -> figure(h, f));
@@ -83,10 +86,33 @@ final class ReportHtml {
         return h.append("</main>\n</body>\n</html>\n").toString();
     }
 
+    private static void beyond(StringBuilder h, BeyondSection s, String id) {
+        h.append("<section id=\"").append(id).append("\">\n<h2>").append(esc(s.title())).append("</h2>\n");
+        h.append("<p class=\"meta\">Source: ").append(esc(s.source())).append("</p>\n<table>\n<thead><tr>");
+        BeyondSection.HEADER.forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
+        h.append("</tr></thead>\n<tbody>\n");
+        for (java.util.List<String> r : s.rows()) {
+            h.append("<tr>");
+            r.forEach(c -> h.append("<td>").append(esc(c)).append("</td>"));
+            h.append("</tr>\n");
+        }
+        h.append("</tbody>\n</table>\n");
+        if (!s.notes().isEmpty()) {
+            h.append("<ul class=\"notes\">\n");
+            s.notes().forEach(n -> h.append("<li>").append(esc(n)).append("</li>\n"));
+            h.append("</ul>\n");
+        }
+        h.append("</section>\n");
+    }
+
     private static void contents(StringBuilder h, ReportDocument doc) {
         h.append("<nav><ul>\n");
         for (TableSection s : doc.tables()) {
             h.append("<li><a href=\"#").append(s.id()).append("\">").append(esc(s.table().title())).append("</a></li>\n");
+        }
+        for (int i = 0; i < doc.beyond().size(); i++) {
+            h.append("<li><a href=\"#beyond-").append(i + 1).append("\">").append(esc(doc.beyond().get(i).title()))
+                    .append("</a></li>\n");
         }
         if (!doc.curves().isEmpty()) {
             h.append("<li><a href=\"#training\">Training curves</a></li>\n");

@@ -30,6 +30,16 @@ final class ReportMarkdown {
         for (TableSection s : doc.tables()) {
             section(m, s);
         }
+        for (BeyondSection s : doc.beyond()) {
+            m.append("## ").append(esc(s.title())).append("\n\n");
+            m.append("Source: `").append(s.source()).append("`\n\n");
+            m.append(row(BeyondSection.HEADER));
+            m.append(row(BeyondSection.HEADER.stream().map(c -> "---").toList()));
+            s.rows().forEach(r -> m.append(row(r)));
+            m.append('\n');
+            s.notes().forEach(n -> m.append("- ").append(esc(n)).append('\n'));
+            m.append('\n');
+        }
         if (!doc.curves().isEmpty()) {
             m.append("## Training curves\n\n");
             doc.curves().forEach(f -> figure(m, f));

@@ -20,7 +20,7 @@ import org.hebbcnn.util.InputError;
 
 /**
  * What a report is made of, found by walking result folders: the experiments' {@code results.json}
- * tables and the trained networks (folders of {@code ckpt-<epoch>} checkpoints, as {@link
+ * tables, the "beyond the paper" tables ({@code beyond.json}) and the trained networks (folders of {@code ckpt-<epoch>} checkpoints, as {@link
  * CheckpointedTraining} leaves them).
  *
  * <p>The walk never enters a {@code ckpt-*} folder: checkpoints hold models, not results, and there
@@ -61,7 +61,7 @@ final class ReportSources {
     }
 
     /** Everything found under the folders, each list in path order, with what could not be read. */
-    record Found(List<FoundTable> tables, List<NetworkRun> networks, List<String> warnings) {}
+    record Found(List<FoundTable> tables, List<NetworkRun> networks, List<BeyondSection> beyond, List<String> warnings) {}
 
     /**
      * Walks each folder. A folder that does not exist, or holds no {@code results.json} outside
@@ -74,6 +74,7 @@ final class ReportSources {
         }
         List<FoundTable> tables = new ArrayList<>();
         List<NetworkRun> networks = new ArrayList<>();
+        List<BeyondSection> beyond = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Set<Path> seenTables = new HashSet<>();
         Set<Path> seenNetworks = new HashSet<>();
@@ -84,7 +85,7 @@ final class ReportSources {
             Path root = given.toAbsolutePath().normalize();
             Walk walk = new Walk(root);
             Files.walkFileTree(root, walk);
-            if (walk.tables.isEmpty()) {
+            if (walk.tables.isEmpty() && walk.beyond.isEmpty()) {
                 throw new InputError(given + ": no " + ResultsTable.RESULTS_JSON
                         + " found in this folder or below it (checkpoint folders are not searched)");
             }
@@ -93,13 +94,22 @@ final class ReportSources {
                     readTable(root, file, tables, warnings);
                 }
             }
+            for (Path file : walk.beyond) {
+                if (seenTables.add(file.toRealPath())) {
+                    try {
+                        beyond.add(BeyondSection.read(file, label(root, file)));
+                    } catch (IOException e) {
+                        warnings.add(file + ": skipped, cannot be read (" + e.getMessage() + ")");
+                    }
+                }
+            }
             for (Path dir : walk.networks) {
                 if (seenNetworks.add(dir.toRealPath())) {
                     readNetwork(root, dir, networks, warnings);
                 }
             }
         }
-        return new Found(List.copyOf(tables), List.copyOf(networks), List.copyOf(warnings));
+        return new Found(List.copyOf(tables), List.copyOf(networks), List.copyOf(beyond), List.copyOf(warnings));
     }
 
     private static void readTable(Path root, Path file, List<FoundTable> out, List<String> warnings) {
@@ -167,6 +177,7 @@ final class ReportSources {
         private final Path root;
         final List<Path> tables = new ArrayList<>();
         final List<Path> networks = new ArrayList<>();
+        final List<Path> beyond = new ArrayList<>();
 
         Walk(Path root) {
             this.root = root;
@@ -181,6 +192,9 @@ final class ReportSources {
             Path results = dir.resolve(ResultsTable.RESULTS_JSON);
             if (Files.isRegularFile(results)) {
                 tables.add(results);
+            }
+            if (Files.isRegularFile(dir.resolve(BeyondSection.RESULTS_JSON))) {
+                beyond.add(dir.resolve(BeyondSection.RESULTS_JSON));
             }
             if (!name.equals(PROBES) && CheckpointedTraining.hasCheckpoint(dir)) {
                 networks.add(dir);
@@ -197,6 +211,7 @@ final class ReportSources {
         public FileVisitResult postVisitDirectory(Path dir, IOException exc) {
             if (dir.equals(root)) {
                 tables.sort(Comparator.naturalOrder());
+                beyond.sort(Comparator.naturalOrder());
                 networks.sort(Comparator.naturalOrder());
             }
             return FileVisitResult.CONTINUE;

@@ -125,6 +125,36 @@ class ReportTest {
     }
 
     @Test
+    void aBeyondTableIsShownBesideThePublishedFiguresWithItsPhaseTimes() throws Exception {
+        Path root = tmp.resolve("results");
+        fixture(root);
+        org.hebbcnn.experiments.BeyondTable beyond = new org.hebbcnn.experiments.BeyondTable("cifar10", false, List.of(
+                new org.hebbcnn.experiments.BeyondTable.Row("softhebb", "SoftHebb (Journe et al. 2023)", s(81.25), 80.31,
+                        "Journe et al.", 3600, 90, 600),
+                new org.hebbcnn.experiments.BeyondTable.Row("paper-bp", "the paper's backprop network", null, 84.95,
+                        "Lagani et al.", Double.NaN, Double.NaN, Double.NaN)),
+                List.of("one seed"));
+        beyond.write(root.resolve("beyond-cifar10"));
+        Path out = tmp.resolve("report");
+        Report.Written w = Report.build(List.of(root), out);
+        assertEquals(List.of(), w.warnings());
+        String html = Files.readString(w.html());
+        assertTrue(html.contains("<h2>Beyond the paper: cifar10</h2>"), html);
+        assertTrue(html.contains("<tr><td>softhebb</td><td>SoftHebb (Journe et al. 2023)</td><td>81.25</td><td>80.31</td>"
+                + "<td>60.0 min</td><td>90 s</td><td>10.0 min</td></tr>"), html);
+        assertTrue(html.contains("<td>paper-bp</td><td>the paper&#39;s backprop network</td><td>—</td><td>84.95</td>")
+                || html.contains("<td>paper-bp</td><td>the paper's backprop network</td><td>" + ResultsTable.NO_PAPER
+                        + "</td><td>84.95</td>"), html);
+        assertTrue(html.contains("href=\"#beyond-1\""), "listed in the contents");
+        String md = Files.readString(w.markdown());
+        assertTrue(md.contains("## Beyond the paper: cifar10"), md);
+        assertTrue(md.contains("| softhebb | SoftHebb (Journe et al. 2023) | 81.25 | 80.31 | 60.0 min | 90 s | 10.0 min |"), md);
+        // beyond.md, written by the experiment, shows the same cells
+        assertTrue(Files.readString(root.resolve("beyond-cifar10/beyond.md"))
+                .contains("| softhebb | SoftHebb (Journe et al. 2023) | 81.25 | 80.31 | 60.0 min | 90 s | 10.0 min |"));
+    }
+
+    @Test
     void writesHtmlAndMarkdownWithEveryTable() throws Exception {
         Path root = tmp.resolve("results");
         List<ResultsTable> tables = fixture(root);
