@@ -89,9 +89,11 @@ public final class BenchCommand implements Runnable {
                     ProgressBar bar = Progress.bar("benchmark", (long) shapes.size() * factories.size())) {
                 results = new RulesBenchmark(batch, warmup, repeats).run(m, shapes, factories, bar::step);
             }
-            System.out.printf("%-32s %-6s %12s %18s %8s%n", "layer", "rule", "forward ms", "forward+update ms", "ratio");
+            System.out.printf("%-32s %-8s %10s %18s %8s %15s%n", "layer", "rule", "forward ms", "forward+update ms", "ratio",
+                    "y x^T alone ms");
             for (RulesBenchmark.Result r : results) {
-                System.out.printf("%-32s %-6s %12.1f %18.1f %8.2f%n", r.layer(), r.rule(), r.forwardMs(), r.updateMs(), r.ratio());
+                System.out.printf("%-32s %-8s %10.1f %18.1f %8.2f %15.1f%n", r.layer(), r.rule(), r.forwardMs(), r.updateMs(),
+                        r.ratio(), r.correlateMs());
             }
             if (json != null) {
                 Path parent = json.toAbsolutePath().getParent();
