@@ -115,10 +115,12 @@ public final class LayerwiseExperiment {
             if (rs.stream().allMatch(r -> Double.isFinite(r.networkTestTop1()))) { // the VAE has no classifier of its own
                 b.add(top);
             }
-            for (int l = 1; l < depth; l++) {
-                final int layer = l;
-                if (rs.stream().allMatch(r -> r.hasProbe("shc", layer))) {
-                    b.add(row(method + "-shc", l, metric, rs, r -> r.probe("shc", layer)));
+            for (String kind : List.of("shc", "chl")) { // the Hebbian probes beside the SGD one, as columns of their own
+                for (int l = 1; l < depth; l++) {
+                    final int layer = l;
+                    if (rs.stream().allMatch(r -> r.hasProbe(kind, layer))) {
+                        b.add(row(method + "-" + kind, l, metric, rs, r -> r.probe(kind, layer)));
+                    }
                 }
             }
             timing.append(String.format(Locale.ROOT, " %s network %.0f s, probes %.0f s;", method,

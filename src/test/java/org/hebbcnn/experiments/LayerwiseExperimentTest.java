@@ -86,8 +86,8 @@ class LayerwiseExperimentTest {
             keys.add(row.get("method").asText() + "/" + row.get("layer").asInt());
             assertTrue(row.get("paper").isNull(), "another network's rows have no paper figure: " + row);
         }
-        assertEquals(Set.of("bp/1", "bp/2", "bp/3", "bp-shc/1", "bp-shc/2", "hpca/1", "hpca/2", "hpca/3", "hpca-shc/1",
-                "hpca-shc/2"), keys);
+        assertEquals(Set.of("bp/1", "bp/2", "bp/3", "bp-shc/1", "bp-shc/2", "bp-chl/1", "bp-chl/2", "hpca/1", "hpca/2",
+                "hpca/3", "hpca-shc/1", "hpca-shc/2", "hpca-chl/1", "hpca-chl/2"), keys);
         assertTrue(Files.readString(out.resolve("config.yaml")).contains("small3"), "config.yaml records the spec");
     }
 
@@ -138,13 +138,13 @@ class LayerwiseExperimentTest {
             // The table is the runs' results, in percent: every seed's figure is its run's test top-5 of
             // that probe (or of the network's classifier at layer 6), and the mean is their mean.
             String method = row.get("method").asText();
-            String base = method.replace("-shc", "");
+            String base = method.replace("-shc", "").replace("-chl", "");
             int layer = row.get("layer").asInt();
             double sum = 0;
             for (int seed = 0; seed < 2; seed++) {
                 LayerwiseRun run = LayerwiseRun.read(out.resolve("runs").resolve(base).resolve("seed-" + seed)).orElseThrow();
                 double expected = 100 * (layer == 6 ? run.networkTestTop5()
-                        : run.probe(method.endsWith("-shc") ? "shc" : "sgd", layer).testTop5());
+                        : run.probe(method.endsWith("-shc") ? "shc" : method.endsWith("-chl") ? "chl" : "sgd", layer).testTop5());
                 assertEquals(expected, row.get("runs").get(seed).asDouble(), 1e-9, method + " layer " + layer + " seed " + seed);
                 sum += expected;
             }
@@ -153,7 +153,8 @@ class LayerwiseExperimentTest {
             if (row.get("method").asText().equals("hpca") && row.get("layer").asInt() <= 5) {
                 assertFalse(row.get("paper").isNull(), "the paper's CIFAR-100 figure is printed beside ours");
             }
-            if (row.get("method").asText().endsWith("-shc") || row.get("layer").asInt() == 6) {
+            if (row.get("method").asText().endsWith("-shc") || row.get("method").asText().endsWith("-chl")
+                    || row.get("layer").asInt() == 6) {
                 assertTrue(row.get("paper").isNull(), "no paper figure for " + row);
             }
         }
@@ -163,6 +164,7 @@ class LayerwiseExperimentTest {
             }
             for (int l = 1; l <= 5; l++) {
                 assertTrue(keys.contains(m + "-shc/" + l), m + "-shc layer " + l + " missing");
+                assertTrue(keys.contains(m + "-chl/" + l), m + "-chl layer " + l + " missing");
             }
             for (int seed = 0; seed < 2; seed++) {
                 Path run = out.resolve("runs").resolve(m).resolve("seed-" + seed);
