@@ -15,15 +15,19 @@ import ai.djl.ndarray.types.Shape;
 public final class Dropout {
     private Dropout() {}
 
-    /** x times a fresh mask (x's shape), differentiable in x. */
+    /**
+     * x times a fresh mask (x's shape), differentiable in x: x * kept * 1/(1-p), with the kept flags
+     * sent to the engine as one byte each (a quarter of a float mask's copy) and the scale applied
+     * there; the products are those of x times the float mask, bit for bit.
+     */
     public static NDArray apply(NDArray x, float p, long seed, long draw) {
         if (p == 0f) {
             return x.duplicate();
         }
         Shape shape = x.getShape();
-        float[] mask = mask(Math.toIntExact(shape.size()), p, seed, draw);
-        try (NDArray m = x.getManager().create(mask, shape)) {
-            return x.mul(m);
+        boolean[] kept = kept(Math.toIntExact(shape.size()), p, seed, draw);
+        try (NDArray m = x.getManager().create(kept, shape)) {
+            return x.mul(m).mul(1f / (1f - p));
         }
     }
 
@@ -37,14 +41,24 @@ public final class Dropout {
      * the probes' dropout most of a probe epoch from cached features.
      */
     public static float[] mask(int size, float p, long seed, long draw) {
+        boolean[] kept = kept(size, p, seed, draw);
+        float keep = 1f / (1f - p);
+        float[] mask = new float[size];
+        for (int i = 0; i < size; i++) {
+            mask[i] = kept[i] ? keep : 0f;
+        }
+        return mask;
+    }
+
+    /** Which elements the mask keeps: element i unless the i-th double of the stream is below p. */
+    static boolean[] kept(int size, float p, long seed, long draw) {
         if (!(p >= 0f && p < 1f)) {
             throw new IllegalArgumentException("dropout probability must be in [0, 1), got " + p);
         }
-        float keep = 1f / (1f - p);
         // u = bits * 2^-53 < p  <=>  bits < p * 2^53 (exact in double)  <=>  bits < ceil(p * 2^53)
         long threshold = (long) Math.ceil(p * 0x1.0p53);
         long start = streamSeed(seed, draw);
-        float[] mask = new float[size];
+        boolean[] kept = new boolean[size];
         int chunks = (size + CHUNK - 1) / CHUNK;
         java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
             int from = c * CHUNK;
@@ -52,12 +66,10 @@ public final class Dropout {
             long state = start + (long) from * GOLDEN_GAMMA;
             for (int i = from; i < to; i++) {
                 state += GOLDEN_GAMMA;
-                long bits = mix64(state) >>> 11;
-                long dropped = (bits - threshold) >>> 63; // 1 when bits < threshold (both below 2^53)
-                mask[i] = keep * (1 - dropped);
+                kept[i] = (mix64(state) >>> 11) >= threshold; // no branch: a compare stored as a byte
             }
         });
-        return mask;
+        return kept;
     }
 
     /** SplittableRandom's default gamma (the odd constant its single-seed constructor uses). */

@@ -40,6 +40,32 @@ class DropoutTest {
     }
 
     @Test
+    void applyMultipliesByTheFloatMaskBitForBitAndSoDoesItsGradient() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(64, 301);
+            for (float p : new float[] {0.5f, 0.3f}) {
+                ai.djl.ndarray.NDArray x = m.randomNormal(shape);
+                ai.djl.ndarray.NDArray mask = m.create(Dropout.mask((int) shape.size(), p, 3, 9), shape);
+                x.setRequiresGradient(true);
+                float[] out;
+                try (ai.djl.training.GradientCollector g = m.getEngine().newGradientCollector()) {
+                    ai.djl.ndarray.NDArray y = Dropout.apply(x, p, 3, 9);
+                    out = y.toFloatArray();
+                    g.backward(y.mul(y).sum());
+                }
+                float[] grad = x.getGradient().toFloatArray();
+                float[] xs = x.toFloatArray();
+                float[] ms = mask.toFloatArray();
+                for (int i = 0; i < xs.length; i++) {
+                    float expected = xs[i] * ms[i];
+                    assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(out[i]), "element " + i);
+                    assertEquals(2 * expected * ms[i], grad[i], 1e-6f * Math.abs(grad[i]) + 1e-30f, "gradient " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void otherProbabilities() {
         float[] a = Dropout.mask(10_000, 0.2f, 1, 0);
         int kept = 0;
