@@ -1,5 +1,6 @@
 package org.hebbcnn.experiments;
 
+import org.hebbcnn.util.Statistics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -9,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hebbcnn.config.Protocol;
-import org.hebbcnn.experiments.Statistics.Summary;
+import org.hebbcnn.util.Statistics.Summary;
 import org.hebbcnn.reports.BeyondSection;
 import org.hebbcnn.reports.PaperTables;
 import org.hebbcnn.reports.ResultsTable;

@@ -1,5 +1,6 @@
 package org.hebbcnn.experiments;
 
+import org.hebbcnn.util.Statistics;
 import org.hebbcnn.architecture.NetworkSpec;
 
 import java.io.IOException;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.hebbcnn.experiments.Statistics.Summary;
+import org.hebbcnn.util.Statistics.Summary;
 import org.hebbcnn.reports.PaperTables;
 import org.hebbcnn.reports.ResultsTable;
 import org.hebbcnn.training.ProbeTraining;

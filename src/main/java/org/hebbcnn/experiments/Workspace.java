@@ -83,9 +83,9 @@ public final class Workspace {
     /** The folder name of the experiments' base networks. */
     public static final String BASES = "bases";
     /** The folder name of hybrid and retrained stages (layers below a stage's first are untrained). */
-    public static final String STAGES = "stages";
+    public static final String STAGES = org.hebbcnn.reports.ResultFolders.STAGES;
     /** The picture of a VAE's reconstructions, written beside its network folder. */
-    public static final String RECONSTRUCTIONS_PNG = "reconstructions.png";
+    public static final String RECONSTRUCTIONS_PNG = org.hebbcnn.reports.ResultFolders.RECONSTRUCTIONS_PNG;
     /** The feature store of a base network's probes, beside its network and probes folders. */
     public static final String FEATURES = "features";
     /** The seconds its probes' feature store took to compute, written into the probes folder. */

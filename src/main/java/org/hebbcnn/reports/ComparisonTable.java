@@ -6,7 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hebbcnn.experiments.Statistics;
+import org.hebbcnn.util.Statistics;
 import org.hebbcnn.reports.ResultsTable.Row;
 
 /**

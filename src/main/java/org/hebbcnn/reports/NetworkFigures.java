@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
-import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.nn.NpzFile;
 import org.hebbcnn.reports.ReportSources.NetworkRun;
 import org.hebbcnn.training.CheckpointedTraining.EpochRecord;
@@ -105,7 +104,7 @@ final class NetworkFigures {
     }
 
     /**
-     * The {@value Workspace#RECONSTRUCTIONS_PNG} written beside each VAE (in its run folder or the folder above),
+     * The {@value ResultFolders#RECONSTRUCTIONS_PNG} written beside each VAE (in its run folder or the folder above),
      * as they are; an unreadable one is left out with a warning.
      */
     static List<ReportFigure> reconstructions(List<NetworkRun> runs, Function<String, String> names,
@@ -113,7 +112,7 @@ final class NetworkFigures {
         List<ReportFigure> out = new ArrayList<>();
         for (NetworkRun r : runs) {
             for (Path dir : new Path[] {r.dir(), r.dir().getParent()}) {
-                Path png = dir == null ? null : dir.resolve(Workspace.RECONSTRUCTIONS_PNG);
+                Path png = dir == null ? null : dir.resolve(ResultFolders.RECONSTRUCTIONS_PNG);
                 if (png == null || !Files.isRegularFile(png)) {
                     continue;
                 }

@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.training.Provenance;
 import org.hebbcnn.training.CheckpointedTraining.State;
@@ -51,7 +50,7 @@ final class ReportSources {
      * @param label the run within the group (e.g. "hpca/seed-0"; a trailing "network" is dropped)
      * @param state the loop state of the newest checkpoint (its history has every epoch)
      * @param bestCheckpoint the checkpoint of the selected (best validation) epoch, else the newest
-     * @param stage whether it lies in a {@link Workspace#STAGES} folder: a hybrid or retrained stage,
+     * @param stage whether it lies in a {@link ResultFolders#STAGES} folder: a hybrid or retrained stage,
      *     whose layers below its first trained one (layer 1 always) keep their initial weights
      */
     record NetworkRun(Path dir, String group, String label, State state, Path bestCheckpoint, boolean stage) {
@@ -161,7 +160,7 @@ final class ReportSources {
         } catch (IOException e) {
             // an unreadable provenance: fall back to the folder's place
         }
-        return parts.contains(Workspace.STAGES);
+        return parts.contains(ResultFolders.STAGES);
     }
 
     private static String label(Path root, Path file) {

@@ -23,8 +23,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
-import org.hebbcnn.experiments.Statistics;
-import org.hebbcnn.experiments.Statistics.Summary;
+import org.hebbcnn.util.Statistics;
+import org.hebbcnn.util.Statistics.Summary;
 import org.hebbcnn.util.InputError;
 
 /**

@@ -1,4 +1,4 @@
-package org.hebbcnn.experiments;
+package org.hebbcnn.util;
 
 import java.util.Arrays;
 import java.util.Locale;

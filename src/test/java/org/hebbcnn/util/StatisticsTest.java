@@ -1,8 +1,8 @@
-package org.hebbcnn.experiments;
+package org.hebbcnn.util;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import org.hebbcnn.experiments.Statistics.Summary;
+import org.hebbcnn.util.Statistics.Summary;
 import org.junit.jupiter.api.Test;
 
 class StatisticsTest {
