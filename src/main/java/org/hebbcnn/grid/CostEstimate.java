@@ -20,10 +20,14 @@ import org.hebbcnn.util.InputError;
  * {@code bench epoch} throughput (README, Speed: 2 cores, images per second).
  */
 public final class CostEstimate {
-    /** Training images per second on 2 cores ({@code bench epoch}): backprop, Hebbian, VAE, the probes (measured with ten: SGD and SHC). */
-    static final double BP_TRAIN = 150, HEBBIAN_TRAIN = 138, VAE_TRAIN = 150 / 2.3, PROBES_TRAIN = 256;
+    /**
+     * Training images per second on 2 cores ({@code bench epoch --dataset cifar10}, 2026-12-01, with the
+     * launcher's allocator settings): backprop, Hebbian, VAE (about 2.3x backprop's cost), the fifteen
+     * probes of a layer-wise run reading a feature store.
+     */
+    static final double BP_TRAIN = 350, HEBBIAN_TRAIN = 270, VAE_TRAIN = 350 / 2.3, PROBES_TRAIN = 1100;
     /** Forward-only images per second (validation). */
-    static final double FORWARD = 500;
+    static final double FORWARD = 950;
 
     private final JobGraph graph;
     private final Map<String, double[]> perEpoch = new HashMap<>(); // pattern -> {seconds, epochs}
