@@ -99,7 +99,7 @@ public final class ExperimentCommand implements Runnable {
 
         @Option(names = "--keep-features", description = "Keep each base network's feature store (bases/<method>/"
                 + "seed-<i>/features/: its layers' outputs for every image, float32, GBs on the full splits) after its "
-                + "probes finish; by default it is deleted then.")
+                + "probes finish, written to files even when it would fit in memory; by default it is deleted then.")
         boolean keepFeatures;
 
         @Option(names = "--out", required = true, description = "Output folder (tables: table.md, table.csv, results.json; "

@@ -447,7 +447,8 @@ public final class Workspace {
                 + network.bestEpoch() + " of " + network.epochsDone() + layersKey;
         Outcome probed;
         try {
-            try (FeatureStore store = new FeatureStore(featuresDir, featureMemoryBytes, sets, norm, layers::apply,
+            // A store to keep goes to files even when it would fit in memory: memory is gone with the process.
+            try (FeatureStore store = new FeatureStore(featuresDir, keepFeatures ? 0 : featureMemoryBytes, sets, norm, layers::apply,
                     Evaluation.BATCH, key, m, log)) {
                 probes.readFeaturesFrom(store);
                 Optional<Path> latest = CheckpointedTraining.latest(probesDir);

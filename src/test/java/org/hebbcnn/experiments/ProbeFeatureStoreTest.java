@@ -89,6 +89,16 @@ class ProbeFeatureStoreTest {
     }
 
     @Test
+    void aStoreToKeepGoesToFilesEvenWhenItWouldFitInMemory() throws Exception {
+        Path out = withTrainedNetwork("kept-small");
+        workspace(out, Hyperparameters.paper(), new ArrayList<>()).featureMemoryBytes(Long.MAX_VALUE).keepFeatures(true)
+                .probeRun("hpca", 0);
+        Path features = out.resolve("bases/hpca/seed-0").resolve(Workspace.FEATURES);
+        assertTrue(new ObjectMapper().readTree(features.resolve("test.json").toFile()).get("complete").asBoolean());
+        assertTrue(Files.size(features.resolve("test-layer1.f32")) > 0);
+    }
+
+    @Test
     void aRunThatFailsLeavesNoFeatureFile() throws Exception {
         Path out = withTrainedNetwork("failed");
         Hyperparameters p = Hyperparameters.paper();
