@@ -15,7 +15,13 @@ import java.util.stream.Collectors;
  * layer-1 step took 50 ms with the defaults and 13 ms with these settings, the same arithmetic.
  * Keeping freed blocks in the heap (a high mmap threshold, no trimming) makes the next batch reuse
  * them. The process keeps its high-water mark of native memory instead of returning it. The
- * arithmetic, and so every result, is the same with or without them.
+ * arithmetic is the same: the try-out network's fingerprints and the quickstart's pinned figures
+ * are bit for bit those of glibc's defaults. One known exception (2026-12-01): the miconi preset
+ * diverges (NaN in layer 3) in epoch 2 or 3 of a CIFAR-10 quick profile under these settings (4
+ * runs of 4, huge pages on or off) and trains with glibc's defaults: something reads memory it did
+ * not write, which reused heap blocks expose and fresh zeroed pages hide. Not found yet; start such a
+ * run with MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 (glibc's defaults), which
+ * the launcher then keeps.
  */
 public final class NativeAllocator {
     /**
