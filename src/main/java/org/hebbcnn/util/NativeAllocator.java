@@ -16,12 +16,10 @@ import java.util.stream.Collectors;
  * Keeping freed blocks in the heap (a high mmap threshold, no trimming) makes the next batch reuse
  * them. The process keeps its high-water mark of native memory instead of returning it. The
  * arithmetic is the same: the try-out network's fingerprints and the quickstart's pinned figures
- * are bit for bit those of glibc's defaults. One known exception (2026-12-01): the miconi preset
- * diverges (NaN in layer 3) in epoch 2 or 3 of a CIFAR-10 quick profile under these settings (4
- * runs of 4, huge pages on or off) and trains with glibc's defaults: something reads memory it did
- * not write, which reused heap blocks expose and fresh zeroed pages hide. Not found yet; start such a
- * run with MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 (glibc's defaults), which
- * the launcher then keeps.
+ * are bit for bit those of glibc's defaults. Open (2026-12-01): the miconi preset diverged (NaN in
+ * layer 3, epoch 2 or 3) in 5 of 6 CIFAR-10 quick profiles, identical up to then; the one that
+ * trained ran with glibc's defaults, but one run with glibc's default thresholds (huge pages on)
+ * diverged too, so these settings are not shown to be the cause (README, Known bugs).
  */
 public final class NativeAllocator {
     /**
