@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * are bit for bit those of glibc's defaults. Open (2026-12-01): the miconi preset diverged (NaN in
  * layer 3, epoch 2 or 3) in 5 of 6 CIFAR-10 quick profiles, identical up to then; the one that
  * trained ran with glibc's defaults, but one run with glibc's default thresholds (huge pages on)
- * diverged too, so these settings are not shown to be the cause (README, Known bugs).
+ * diverged too, so these settings are not shown to be the cause (README, Set up).
  */
 public final class NativeAllocator {
     /**
