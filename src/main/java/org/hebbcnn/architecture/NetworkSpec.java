@@ -35,8 +35,6 @@ public final class NetworkSpec {
      * [0, 1] (SoftHebb's, whose first batch-norm standardises); {@code channel}; {@code zca}.
      */
     public static final List<String> INPUTS = List.of("auto", "none", "channel", "zca");
-    /** Rule settings a layer may carry beside {@code rule}; which apply is the rule's to say. */
-    public static final Set<String> RULE_SETTINGS = Set.of("lr", "k", "rows", "cols", "t", "plasticK", "pruning");
     /**
      * Miconi's (2021) two interventions, settings of any Hebbian layer below the classifier:
      * {@code plasticK} N, only the N strongest neurons per position learn (the output stays as the
@@ -44,6 +42,8 @@ public final class NetworkSpec {
      */
     public static final String PLASTIC_K = "plasticK";
     public static final String PRUNING = "pruning";
+    /** Rule settings a layer may carry beside {@code rule}; which apply is the rule's to say. */
+    public static final Set<String> RULE_SETTINGS = Set.of("lr", "k", "rows", "cols", "t", PLASTIC_K, PRUNING);
     private static final Set<String> LAYER_KEYS = Set.of("type", "width", "kernel", "stride", "padding", "paddingMode",
             "activation", "power", "pool", "norm", "normPosition", "dropout", "rule");
     private static final Set<String> POOL_KEYS = Set.of("type", "size", "stride", "padding");

@@ -116,7 +116,10 @@ public final class LayerwiseExperiment {
             if (rs.stream().allMatch(r -> Double.isFinite(r.networkTestTop1()))) { // the VAE has no classifier of its own
                 b.add(top);
             }
-            for (String kind : List.of("shc", "chl")) { // the Hebbian probes beside the SGD one, as columns of their own
+            for (String kind : ProbeTraining.KINDS) { // the other probes beside the SGD one, as columns of their own
+                if (kind.equals("sgd")) {
+                    continue; // the method's own rows, above
+                }
                 for (int l = 1; l < depth; l++) {
                     final int layer = l;
                     if (rs.stream().allMatch(r -> r.hasProbe(kind, layer))) {

@@ -60,7 +60,7 @@ final class ReportHtml {
             section(h, s);
         }
         for (int i = 0; i < doc.beyond().size(); i++) {
-            beyond(h, doc.beyond().get(i), "beyond-" + (i + 1));
+            beyond(h, doc.beyond().get(i), beyondId(i));
         }
         if (!doc.curves().isEmpty()) {
             h.append("<section id=\"training\">\n<h2>Training curves</h2>\n");
@@ -88,7 +88,7 @@ final class ReportHtml {
 
     private static void beyond(StringBuilder h, BeyondSection s, String id) {
         h.append("<section id=\"").append(id).append("\">\n<h2>").append(esc(s.title())).append("</h2>\n");
-        h.append("<p class=\"meta\">Source: ").append(esc(s.source())).append("</p>\n<table>\n<thead><tr>");
+        h.append("<p class=\"src\">").append(esc(s.source())).append("</p>\n<table>\n<thead><tr>");
         BeyondSection.HEADER.forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
         h.append("</tr></thead>\n<tbody>\n");
         for (java.util.List<String> r : s.rows()) {
@@ -97,12 +97,21 @@ final class ReportHtml {
             h.append("</tr>\n");
         }
         h.append("</tbody>\n</table>\n");
-        if (!s.notes().isEmpty()) {
-            h.append("<ul class=\"notes\">\n");
-            s.notes().forEach(n -> h.append("<li>").append(esc(n)).append("</li>\n"));
+        notes(h, s.notes());
+        h.append("</section>\n");
+    }
+
+    /** The anchor of the document's i-th beyond table (0-based), for the section and the contents. */
+    private static String beyondId(int i) {
+        return "beyond-" + (i + 1);
+    }
+
+    private static void notes(StringBuilder h, java.util.List<String> notes) {
+        if (!notes.isEmpty()) {
+            h.append("<h3>Notes</h3>\n<ul>\n");
+            notes.forEach(n -> h.append("<li>").append(esc(n)).append("</li>\n"));
             h.append("</ul>\n");
         }
-        h.append("</section>\n");
     }
 
     private static void contents(StringBuilder h, ReportDocument doc) {
@@ -111,7 +120,7 @@ final class ReportHtml {
             h.append("<li><a href=\"#").append(s.id()).append("\">").append(esc(s.table().title())).append("</a></li>\n");
         }
         for (int i = 0; i < doc.beyond().size(); i++) {
-            h.append("<li><a href=\"#beyond-").append(i + 1).append("\">").append(esc(doc.beyond().get(i).title()))
+            h.append("<li><a href=\"#").append(beyondId(i)).append("\">").append(esc(doc.beyond().get(i).title()))
                     .append("</a></li>\n");
         }
         if (!doc.curves().isEmpty()) {
@@ -138,11 +147,7 @@ final class ReportHtml {
         table(h, s.view());
         h.append("<p class=\"legend\">").append(esc(ReportDocument.TABLE_LEGEND + " " + ReportDocument.paperSource(t)))
                 .append("</p>\n");
-        if (!t.notes().isEmpty()) {
-            h.append("<h3>Notes</h3>\n<ul>\n");
-            t.notes().forEach(n -> h.append("<li>").append(esc(n)).append("</li>\n"));
-            h.append("</ul>\n");
-        }
+        notes(h, t.notes());
         s.figures().forEach(f -> figure(h, f));
         h.append("</section>\n");
     }

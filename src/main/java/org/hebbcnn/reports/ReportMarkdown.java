@@ -37,8 +37,7 @@ final class ReportMarkdown {
             m.append(row(BeyondSection.HEADER.stream().map(c -> "---").toList()));
             s.rows().forEach(r -> m.append(row(r)));
             m.append('\n');
-            s.notes().forEach(n -> m.append("- ").append(esc(n)).append('\n'));
-            m.append('\n');
+            notes(m, s.notes());
         }
         if (!doc.curves().isEmpty()) {
             m.append("## Training curves\n\n");
@@ -70,12 +69,16 @@ final class ReportMarkdown {
         }
         table(m, s.view());
         m.append(esc(ReportDocument.TABLE_LEGEND + " " + ReportDocument.paperSource(t)).strip()).append("\n\n");
-        if (!t.notes().isEmpty()) {
+        notes(m, t.notes());
+        s.figures().forEach(f -> figure(m, f));
+    }
+
+    private static void notes(StringBuilder m, List<String> notes) {
+        if (!notes.isEmpty()) {
             m.append("Notes:\n\n");
-            t.notes().forEach(n -> m.append("- ").append(esc(n)).append('\n'));
+            notes.forEach(n -> m.append("- ").append(esc(n)).append('\n'));
             m.append('\n');
         }
-        s.figures().forEach(f -> figure(m, f));
     }
 
     private static void table(StringBuilder m, ComparisonTable v) {
