@@ -11,6 +11,7 @@ import org.hebbcnn.architecture.LayerSpec;
 import org.hebbcnn.layers.LayerOps;
 import org.hebbcnn.nn.Module;
 import org.hebbcnn.nn.Parameter;
+import org.hebbcnn.tensors.Convolution;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.UniformInit;
 

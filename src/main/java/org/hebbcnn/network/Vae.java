@@ -20,6 +20,7 @@ import org.hebbcnn.architecture.PoolSpec;
 import org.hebbcnn.nn.Module;
 import org.hebbcnn.nn.ModuleFile;
 import org.hebbcnn.nn.NesterovSgd;
+import org.hebbcnn.tensors.Convolution;
 import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.NpyArray;
 

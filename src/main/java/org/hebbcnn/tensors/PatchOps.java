@@ -3,7 +3,6 @@ package org.hebbcnn.tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 
 /**
  * The few tensor operations every Hebbian update is made of, all on whole batches.
@@ -14,8 +13,6 @@ import ai.djl.nn.convolutional.Conv2d;
  * the whole input (H' = W' = 1) is a fully connected layer, and gets plain matrix products.
  */
 public final class PatchOps {
-    private static final Shape UNIT = new Shape(1, 1);
-    private static final Shape NO_PADDING = new Shape(0, 0);
 
     private PatchOps() {}
 
@@ -26,7 +23,7 @@ public final class PatchOps {
             long o = w.getShape().get(0);
             return x.reshape(b, -1).matMul(w.reshape(o, -1).transpose()).reshape(b, o, 1, 1);
         }
-        return Conv2d.conv2d(x, w, null, UNIT, NO_PADDING, UNIT, 1).singletonOrThrow();
+        return Convolution.forward(x, w);
     }
 
     /**
@@ -44,7 +41,7 @@ public final class PatchOps {
         }
         NDArray xt = x.transpose(1, 0, 2, 3);
         NDArray yt = y.transpose(1, 0, 2, 3);
-        NDArray out = Conv2d.conv2d(xt, yt, null, UNIT, NO_PADDING, UNIT, 1).singletonOrThrow();
+        NDArray out = Convolution.forward(xt, yt);
         return out.transpose(1, 0, 2, 3);
     }
 

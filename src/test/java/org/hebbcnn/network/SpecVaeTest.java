@@ -26,7 +26,7 @@ class SpecVaeTest {
     /**
      * Ten steps keep every parameter finite. They once did not, about one run in three: the native
      * input gradient of the last transposed convolution (3 output channels) was wrong and sometimes
-     * NaN (see {@link Convolution}; {@code ConvolutionTest} checks that op directly).
+     * NaN (see {@link org.hebbcnn.tensors.Convolution}; {@code ConvolutionTest} checks that op directly).
      */
     @Test
     void aThreeLayerSpecVaeTrainsAndReconstructsTheInputsShape() {

@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * ({@code -Dai.djl.pytorch.num_threads=1}, as the tests run: other thread counts round differently); {@code TryoutFixtureTest} recomputes the digests
  * with today's code, so the paper's network stays bit-identical. Digests, not arrays: layer 5 alone
  * holds 9.4 M weights per network. The {@code vae.*} entries after the first update (loss1, features,
- * reconstruction) were rewritten when the VAE's input gradients became right ({@link Convolution}:
+ * reconstruction) were rewritten when the VAE's input gradients became right ({@link org.hebbcnn.tensors.Convolution}:
  * the native gradient through its last transposed convolution, to 3 channels, had been wrong); the
  * rest still match 46a41c1.
  */
