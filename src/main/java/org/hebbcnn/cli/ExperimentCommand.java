@@ -18,7 +18,7 @@ import org.hebbcnn.experiments.ClassifiersExperiment;
 import org.hebbcnn.experiments.HybridExperiment;
 import org.hebbcnn.config.Protocol;
 import org.hebbcnn.experiments.LayerwiseExperiment;
-import org.hebbcnn.experiments.LayerwiseSettings;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.experiments.OutputFolder;
 import org.hebbcnn.experiments.RetrainExperiment;
 import org.hebbcnn.experiments.TrainingCost;

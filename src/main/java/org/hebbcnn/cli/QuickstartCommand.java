@@ -11,7 +11,7 @@ import org.hebbcnn.data.DataLocator;
 import org.hebbcnn.data.Npm;
 import org.hebbcnn.experiments.LayerwiseExperiment;
 import org.hebbcnn.experiments.LayerwiseRun;
-import org.hebbcnn.experiments.LayerwiseSettings;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.reports.KernelGrid;
 import org.hebbcnn.reports.ResultsTable;
 import org.hebbcnn.training.CheckpointedTraining;

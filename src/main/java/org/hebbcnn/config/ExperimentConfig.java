@@ -22,9 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.hebbcnn.experiments.HybridExperiment;
-import org.hebbcnn.experiments.Hyperparameters;
-import org.hebbcnn.experiments.LayerwiseSettings;
 import org.hebbcnn.util.AtomicFiles;
 import org.hebbcnn.util.InputError;
 
@@ -41,6 +38,9 @@ import org.hebbcnn.util.InputError;
     "batch", "validationSize", "network", "methods", "rules", "configs", "backprop", "hebbian", "probes", "vae"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public final class ExperimentConfig {
+    /** The paper's two hybrid rules, the default of {@code --rules}; any Hebbian method's rule may be named. */
+    public static final List<String> HYBRID_RULES = List.of("hpca", "hwta");
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
@@ -69,7 +69,7 @@ public final class ExperimentConfig {
     /** A preset name ({@link NetworkSpec#PRESETS}) or an object with {@code layers:}; see {@link NetworkSpec}. */
     public JsonNode network = TextNode.valueOf(NetworkSpec.DEFAULT);
     public List<String> methods = new ArrayList<>(List.of("bp", "hpca", "hwta"));
-    public List<String> rules = new ArrayList<>(HybridExperiment.RULES);
+    public List<String> rules = new ArrayList<>(HYBRID_RULES);
     /** Hybrid configurations; null: the network's defaults (the paper's 16 for the try-out network). */
     public List<String> configs;
     public Backprop backprop = new Backprop();
@@ -131,8 +131,8 @@ public final class ExperimentConfig {
         @JsonInclude(JsonInclude.Include.NON_NULL)
         public List<Integer> layers;
 
-        org.hebbcnn.experiments.ProbeOptions options() {
-            return new org.hebbcnn.experiments.ProbeOptions(optimizer == null ? "sgd" : optimizer,
+        ProbeOptions options() {
+            return new ProbeOptions(optimizer == null ? "sgd" : optimizer,
                     lr == null ? Double.NaN : lr, lrGamma == null ? Double.NaN : lrGamma,
                     lrMilestones == null ? null : lrMilestones.stream().mapToInt(Integer::intValue).toArray(),
                     batch == null ? 0 : batch, layers == null ? new int[0] : layers.stream().mapToInt(Integer::intValue).toArray());
@@ -383,7 +383,7 @@ public final class ExperimentConfig {
         c.hebbian.zcaEpsilon = h.zcaEpsilon();
         c.probes.weightDecay = h.probeWeightDecay();
         c.probes.shcLr = h.shcProbeLr();
-        org.hebbcnn.experiments.ProbeOptions p = h.probeOptions();
+        ProbeOptions p = h.probeOptions();
         if (!p.isPaper()) {
             c.probes.optimizer = p.optimizer();
             c.probes.lr = Double.isNaN(p.lr()) ? null : p.lr();

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.hebbcnn.config.Hyperparameters;
+import org.hebbcnn.config.LayerwiseSettings;
 
 /**
  * The paper's four experiments on one dataset, sharing their trained networks: each base network

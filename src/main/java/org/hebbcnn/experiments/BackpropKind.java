@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import org.hebbcnn.architecture.NetworkPlan;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.data.Splits;
 import org.hebbcnn.network.BackpropNetwork;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.hebbcnn.config.ExperimentConfig;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.config.Protocol;
 import org.hebbcnn.reports.ResultsTable;
 

@@ -1,5 +1,6 @@
 package org.hebbcnn.experiments;
 
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.util.Statistics;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.hebbcnn.architecture.NetworkPlan;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.data.Splits;
 import org.hebbcnn.network.HebbianNetwork;

@@ -1,5 +1,8 @@
 package org.hebbcnn.experiments;
 
+import org.hebbcnn.config.ExperimentConfig;
+import org.hebbcnn.config.Hyperparameters;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.util.Statistics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,8 +25,8 @@ import org.hebbcnn.util.InputError;
  * Workspace}, so re-running resumes and configs that start alike train their common stage once.
  */
 public final class HybridExperiment {
-    /** The paper's two rules, the default of {@code --rules}; any Hebbian method's rule may be named. */
-    public static final List<String> RULES = List.of("hpca", "hwta");
+    /** The paper's two rules, the default of {@code --rules}. */
+    public static final List<String> RULES = ExperimentConfig.HYBRID_RULES;
 
     private final Workspace workspace;
     private final List<String> rules;

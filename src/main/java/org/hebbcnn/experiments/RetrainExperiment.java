@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.network.HybridConfig;
 import org.hebbcnn.reports.ResultsTable;
 

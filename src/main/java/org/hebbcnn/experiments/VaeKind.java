@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import org.hebbcnn.architecture.NetworkPlan;
+import org.hebbcnn.config.Hyperparameters;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.data.Batch;
 import org.hebbcnn.data.BatchIterator;
 import org.hebbcnn.data.BatchOptions;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.hebbcnn.experiments.LayerwiseSettings;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.experiments.TrainingCost;
 import org.hebbcnn.util.InputError;
 

@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.hebbcnn.config.ExperimentConfig;
 import org.hebbcnn.experiments.AllExperiments;
 import org.hebbcnn.experiments.LayerwiseRun;
-import org.hebbcnn.experiments.LayerwiseSettings;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.experiments.RetrainExperiment;
 import org.hebbcnn.experiments.Workspace;
 import org.hebbcnn.network.HybridConfig;

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.hebbcnn.experiments.Hyperparameters;
-import org.hebbcnn.experiments.LayerwiseSettings;
 import org.hebbcnn.util.InputError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,7 +114,7 @@ class ExperimentConfigTest {
                 "probes.weightDecay=0.002", "probes.shcLr=4e-3", "probes.chlLr=6e-3", "vae.lr=5e-3", "vae.momentum=0.7", "vae.klWeight=1.5"))
                 .hyperparameters();
         assertEquals(new Hyperparameters(2e-3, 0.1, new int[] {5}, 0.8, 0.25, 0.03, 0.001, 3e-3, 2, 0.1, 0.002, 4e-3,
-                6e-3, 5e-3, 0.7, 1.5, org.hebbcnn.experiments.ProbeOptions.paper()), h);
+                6e-3, 5e-3, 0.7, 1.5, ProbeOptions.paper()), h);
         assertEquals(2e-3f, h.schedule().at(5));
         assertEquals((float) (2e-3 * 0.1), h.schedule().at(6), 1e-9f);
         assertTrue(h.identitySuffix().contains("hwtaK=2"), h.identitySuffix());

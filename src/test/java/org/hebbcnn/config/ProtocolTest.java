@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.hebbcnn.experiments.Hyperparameters;
-import org.hebbcnn.experiments.ProbeOptions;
 import org.hebbcnn.training.LearningRateSchedule;
 import org.hebbcnn.util.InputError;
 import org.junit.jupiter.api.Test;

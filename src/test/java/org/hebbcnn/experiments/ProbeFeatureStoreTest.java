@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.hebbcnn.config.Hyperparameters;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.data.TestFiles;
 import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.util.Djl;
@@ -104,7 +106,7 @@ class ProbeFeatureStoreTest {
         Hyperparameters p = Hyperparameters.paper();
         Hyperparameters diverging = new Hyperparameters(1e38, p.lrGamma(), p.lrMilestones(), p.momentum(), p.dropout(),
                 p.backpropWeightDecay(), p.topWeightDecay(), p.hebbianLr(), p.hwtaK(), p.zcaEpsilon(),
-                p.probeWeightDecay(), p.shcProbeLr(), p.chlProbeLr(), p.vaeLr(), p.vaeMomentum(), p.klWeight(), org.hebbcnn.experiments.ProbeOptions.paper());
+                p.probeWeightDecay(), p.shcProbeLr(), p.chlProbeLr(), p.vaeLr(), p.vaeMomentum(), p.klWeight(), org.hebbcnn.config.ProbeOptions.paper());
         List<String> log = new ArrayList<>();
         assertThrows(CheckpointedTraining.DivergedException.class,
                 () -> workspace(out, diverging, log).keepFeatures(true).probeRun("hpca", 0));

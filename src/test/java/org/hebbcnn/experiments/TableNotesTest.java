@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.hebbcnn.config.Hyperparameters;
+import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.reports.ResultsTable;
 import org.hebbcnn.training.ProbeTraining;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,7 @@ class TableNotesTest {
         Hyperparameters p = Hyperparameters.paper();
         // dropout 0.25, probes' L2 1e-3, SHC probe lr 2e-3, CHL probe lr 3e-2, SGD lr 5e-3 halved after epoch 3 only
         return new Hyperparameters(5e-3, 0.5, new int[] {3}, 0.8, 0.25, p.backpropWeightDecay(), 2.5e-4,
-                p.hebbianLr(), p.hwtaK(), p.zcaEpsilon(), 1e-3, 2e-3, 3e-2, p.vaeLr(), p.vaeMomentum(), p.klWeight(), org.hebbcnn.experiments.ProbeOptions.paper());
+                p.hebbianLr(), p.hwtaK(), p.zcaEpsilon(), 1e-3, 2e-3, 3e-2, p.vaeLr(), p.vaeMomentum(), p.klWeight(), org.hebbcnn.config.ProbeOptions.paper());
     }
 
     private static ResultsTable classifiersTable(Hyperparameters hyper, Path tmp) throws Exception {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.hebbcnn.architecture.NetworkPlan;
-import org.hebbcnn.experiments.Hyperparameters;
+import org.hebbcnn.config.Hyperparameters;
 import org.hebbcnn.experiments.Method;
 import org.hebbcnn.rules.Chl;
 import org.hebbcnn.rules.Hpca;

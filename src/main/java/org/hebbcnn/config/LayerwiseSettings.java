@@ -1,4 +1,4 @@
-package org.hebbcnn.experiments;
+package org.hebbcnn.config;
 
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +20,7 @@ public record LayerwiseSettings(String dataset, List<String> methods, int seeds,
         int probeEpochs, int trainImages, int validationImages, int batchSize) {
     /** The paper's datasets; any other name is the label of the user's own (read with --data-dir). */
     public static final List<String> DATASETS = List.of("mnist", "cifar10", "cifar100");
-    /** The paper's methods, the default of {@code --methods}; any of {@link Method#names()} may be named. */
+    /** The paper's methods, the default of {@code --methods}; any of {@link MethodNames#names()} may be named. */
     public static final List<String> METHODS = List.of("bp", "hpca", "hwta", "vae");
     public static final int PAPER_EPOCHS = 20;
     public static final int BATCH = 64;
@@ -38,7 +38,7 @@ public record LayerwiseSettings(String dataset, List<String> methods, int seeds,
         if (methods.isEmpty()) {
             throw new InputError("--methods: give at least one of " + String.join(",", METHODS));
         }
-        methods.forEach(Method::of); // refuses unknown ones
+        methods.forEach(MethodNames::check); // refuses unknown ones
         positive("--seeds", seeds);
         positive("--epochs", epochs);
         positive("--probe-epochs", probeEpochs);

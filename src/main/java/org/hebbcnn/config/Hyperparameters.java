@@ -1,4 +1,4 @@
-package org.hebbcnn.experiments;
+package org.hebbcnn.config;
 
 import java.util.Arrays;
 import java.util.Locale;
