@@ -4,11 +4,13 @@ import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.hebbcnn.util.AtomicFiles;
 
@@ -61,14 +63,40 @@ public record RunRecord(String command, String gitCommit, boolean gitDirty, int 
         return gitOnce[0] + (Boolean.parseBoolean(gitOnce[1]) ? "+dirty" : "");
     }
 
-    /** {commit, dirty} of the git checkout the program runs from, or {"unknown", "false"}. */
+    /**
+     * {commit, dirty} of the code that runs: as the build recorded it in the jar
+     * ({@value #BUILD_GIT}, written by the git-commit-id plugin), so that a jar started from any
+     * folder names its commit; without that file (a build outside a checkout), the git checkout of
+     * the working directory; else {"unknown", "false"}.
+     */
     private static String[] git() {
+        String[] built = builtFrom(RunRecord.class.getResourceAsStream("/" + BUILD_GIT));
+        if (built != null) {
+            return built;
+        }
         String commit = run(List.of("git", "rev-parse", "HEAD"));
         if (commit == null || commit.isBlank()) {
             return new String[] {"unknown", "false"};
         }
         String status = run(List.of("git", "status", "--porcelain", "--untracked-files=no"));
         return new String[] {commit.trim(), String.valueOf(status != null && !status.isBlank())};
+    }
+
+    static final String BUILD_GIT = "hebbcnn-git.properties";
+
+    /** {commit, dirty} from the build's properties, or null when absent or without a commit. */
+    static String[] builtFrom(InputStream in) {
+        if (in == null) {
+            return null;
+        }
+        Properties p = new Properties();
+        try (in) {
+            p.load(in);
+        } catch (IOException e) {
+            return null;
+        }
+        String commit = p.getProperty("git.commit.id", "").trim();
+        return commit.isEmpty() ? null : new String[] {commit, String.valueOf(Boolean.parseBoolean(p.getProperty("git.dirty")))};
     }
 
     private static String run(List<String> command) {
