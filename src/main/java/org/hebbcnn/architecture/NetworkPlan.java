@@ -149,6 +149,12 @@ public final class NetworkPlan {
             if (l.ruleSettings().get(NetworkSpec.PRUNING) != null) {
                 then.add("pruned " + trim(100 * ((Number) l.ruleSettings().get(NetworkSpec.PRUNING)).doubleValue()) + "%");
             }
+            if (l.ruleSettings().get(NetworkSpec.THRESHOLD) != null) {
+                then.add("adaptive thresholds (rate " + l.ruleSettings().get(NetworkSpec.THRESHOLD) + ")");
+            }
+            if (l.ruleSettings().get(NetworkSpec.UNIT_NORM) != null) {
+                then.add("unit-norm weights");
+            }
             rows.add(new String[] {Integer.toString(l.number()), l.type(), shape(p.input()), kernel, String.join(", ", then),
                 shape(p.output()), String.format(Locale.ROOT, "%,d", p.weights()),
                 String.format(Locale.ROOT, "%,d", p.multiplyAdds()),

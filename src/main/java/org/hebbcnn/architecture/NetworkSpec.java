@@ -42,8 +42,16 @@ public final class NetworkSpec {
      */
     public static final String PLASTIC_K = "plasticK";
     public static final String PRUNING = "pruning";
+    /**
+     * Miconi's weight normalisation: {@code unitNorm: true} rescales each neuron's weights to norm 1
+     * at initialisation and after every update (after pruning).
+     */
+    public static final String UNIT_NORM = "unitNorm";
+    /** hwta's adaptive threshold rate (Miconi's per-neuron threshold); see {@code rules.Hwta}. */
+    public static final String THRESHOLD = "threshold";
     /** Rule settings a layer may carry beside {@code rule}; which apply is the rule's to say. */
-    public static final Set<String> RULE_SETTINGS = Set.of("lr", "k", "rows", "cols", "t", PLASTIC_K, PRUNING);
+    public static final Set<String> RULE_SETTINGS = Set.of("lr", "k", "rows", "cols", "t", THRESHOLD, PLASTIC_K, PRUNING,
+            UNIT_NORM);
     private static final Set<String> LAYER_KEYS = Set.of("type", "width", "kernel", "stride", "padding", "paddingMode",
             "activation", "power", "pool", "norm", "normPosition", "dropout", "rule");
     private static final Set<String> POOL_KEYS = Set.of("type", "size", "stride", "padding");
@@ -207,7 +215,14 @@ public final class NetworkSpec {
         Map<String, Object> settings = new TreeMap<>();
         for (String k : RULE_SETTINGS) {
             JsonNode v = n.get(k);
-            if (v != null) {
+            if (v != null && k.equals(UNIT_NORM)) {
+                if (!v.isBoolean()) {
+                    throw new InputError(where + ": '" + k + "' must be true or false");
+                }
+                if (v.asBoolean()) {
+                    settings.put(k, true);
+                }
+            } else if (v != null) {
                 if (!v.isNumber()) {
                     throw new InputError(where + ": '" + k + "' must be a number");
                 }
@@ -221,7 +236,7 @@ public final class NetworkSpec {
 
     /** plasticK: an integer in 1..width; pruning: a fraction in [0, 1); neither on the classifier (it learns from labels). */
     private static void interventions(Map<String, Object> settings, boolean classifier, Integer width, String where) {
-        for (String key : List.of(PLASTIC_K, PRUNING)) {
+        for (String key : List.of(PLASTIC_K, PRUNING, UNIT_NORM)) {
             if (settings.containsKey(key) && classifier) {
                 throw new InputError(where + ": '" + key + "' applies to the Hebbian layers under the classifier only");
             }

@@ -24,7 +24,9 @@ import org.hebbcnn.util.Npy;
  * (the rule then learns from the padded patches) and passes on the spec's activation of the rule's
  * signal: the pre-activation s, or its projection s / ||w|| for rules whose output is projected
  * (HWTA); {@code relu} of either is exactly the rule's default output.
- * A spec's {@code pruning} holds a fixed random share of the weights at zero ({@link Pruning}).
+ * A spec's {@code pruning} holds a fixed random share of the weights at zero ({@link Pruning}), and
+ * its {@code unitNorm} rescales each neuron's weights to norm 1 at initialisation and after every
+ * update, after the pruning (Miconi's normalisation).
  *
  * <p>Training computes the pre-activation once and shares it between the output and the update.
  * Temporaries live in a sub-manager closed at the end of each call, so native memory is freed
@@ -39,6 +41,8 @@ public final class HebbianLayer implements AutoCloseable {
     private final LayerSpec spec;
     /** The spec's {@code pruning} mask, or null: held on the weights at all times. */
     private final Pruning pruning;
+    /** The spec's {@code unitNorm}: every neuron's weights rescaled to norm 1 after each change. */
+    private final boolean unitNorm;
     private NDArray weights;
 
     /**
@@ -69,8 +73,22 @@ public final class HebbianLayer implements AutoCloseable {
         Object p = spec == null ? null : spec.ruleSettings().get(NetworkSpec.PRUNING);
         this.pruning = p == null || ((Number) p).doubleValue() == 0 ? null
                 : new Pruning(manager, kernelShape, ((Number) p).doubleValue(), seed);
+        this.unitNorm = spec != null && Boolean.TRUE.equals(spec.ruleSettings().get(NetworkSpec.UNIT_NORM));
+        constrain();
+    }
+
+    /** Pruning, then unit norms, as the spec asks, in place. */
+    private void constrain() {
         if (pruning != null) {
             pruning.apply(weights);
+        }
+        if (unitNorm) {
+            try (NDManager scope = manager.newSubManager()) {
+                weights.tempAttach(scope);
+                long o = kernelShape.get(0);
+                NDArray norms = PatchOps.weightNorms(weights).add(1e-10f).reshape(o, 1, 1, 1);
+                weights.divi(norms);
+            }
         }
     }
 
@@ -124,9 +142,7 @@ public final class HebbianLayer implements AutoCloseable {
             NDArray out = output(s);
             if (learn) {
                 rule.apply(new RuleInput(xp, weights, s, teacher), lr);
-                if (pruning != null) {
-                    pruning.apply(weights);
-                }
+                constrain();
             }
             out.attach(caller);
             return out;
@@ -143,7 +159,7 @@ public final class HebbianLayer implements AutoCloseable {
             return output.apply(s, weights);
         }
         boolean projected = output == OutputFunction.RELU_NORMALIZED || output == OutputFunction.NORMALIZED;
-        NDArray signal = projected ? OutputFunction.NORMALIZED.apply(s, weights) : s;
+        NDArray signal = rule.shiftSignal(projected ? OutputFunction.NORMALIZED.apply(s, weights) : s, weights);
         return spec.activation().equals("none") && signal == s ? s.duplicate() : LayerOps.activate(signal, spec);
     }
 
@@ -205,6 +221,28 @@ public final class HebbianLayer implements AutoCloseable {
                         + kernelShape);
             }
             setWeights(loaded);
+        }
+    }
+
+    /**
+     * Writes what the rule learned beside the weights ({@link PlasticityRule#state}, hwta's thresholds)
+     * as a .npy file; returns false, writing nothing, when there is none yet.
+     */
+    public boolean saveState(Path file) {
+        float[] state = rule.state();
+        if (state == null) {
+            return false;
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            Npy.write(file, scope.create(state));
+        }
+        return true;
+    }
+
+    /** Restores what {@link #saveState} wrote. */
+    public void loadState(Path file) {
+        try (NDManager scope = manager.newSubManager()) {
+            rule.setState(Npy.read(file, scope).toFloatArray());
         }
     }
 

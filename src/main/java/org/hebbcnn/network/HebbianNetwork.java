@@ -243,10 +243,14 @@ public final class HebbianNetwork implements AutoCloseable {
         return 0;
     }
 
-    /** Writes every layer's weights and batch-norm statistics into {@code dir} as .npy files. */
+    /**
+     * Writes every layer's weights, batch-norm statistics and rule state (hwta's thresholds,
+     * {@code layer<l>-state.npy}) into {@code dir} as .npy files.
+     */
     public void save(Path dir) {
         for (int l = 0; l < layers.size(); l++) {
             layers.get(l).saveWeights(dir.resolve("layer" + (l + 1) + ".npy"));
+            layers.get(l).saveState(dir.resolve("layer" + (l + 1) + "-state.npy"));
             if (l < norms.size() && norms.get(l) != null) {
                 norms.get(l).save(dir, "bn" + (l + 1));
             }
@@ -257,6 +261,10 @@ public final class HebbianNetwork implements AutoCloseable {
     public void load(Path dir) {
         for (int l = 0; l < layers.size(); l++) {
             layers.get(l).loadWeights(dir.resolve("layer" + (l + 1) + ".npy"));
+            Path state = dir.resolve("layer" + (l + 1) + "-state.npy");
+            if (java.nio.file.Files.isRegularFile(state)) {
+                layers.get(l).loadState(state);
+            }
             if (l < norms.size() && norms.get(l) != null) {
                 norms.get(l).load(dir, "bn" + (l + 1));
             }

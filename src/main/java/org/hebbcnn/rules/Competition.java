@@ -46,6 +46,22 @@ public final class Competition {
     }
 
     /**
+     * As {@link #winners(NDArray, NDArray, int)} with thresholds theta [O] subtracted from the
+     * ranking scores s / ||w||: the k best of s / ||w|| - theta win where that is above 0, so a
+     * position may have fewer winners, or none.
+     */
+    public static NDArray winners(NDArray w, NDArray s, int k, NDArray theta) {
+        long o = w.getShape().get(0);
+        if (k < 1 || k > o) {
+            throw new IllegalArgumentException("k-WTA needs 1 <= k <= " + o + ", got " + k);
+        }
+        NDArray ranked = ranked(w, s).sub(theta.reshape(1, -1, 1, 1));
+        NDArray kth = k == 1 ? ranked.max(new int[] {1}, true)
+                : ranked.topK(k, 1, true, false).get(0).min(new int[] {1}, true);
+        return ranked.gte(kth).logicalAnd(ranked.gt(0f)).toType(DataType.FLOAT32, false);
+    }
+
+    /**
      * A one-hot mask [B, O, H', W'] of the single neuron with the highest cosine at each position,
      * the lowest index among equals (the SOM's winner, the centre of one neighbourhood).
      */

@@ -53,4 +53,22 @@ public interface PlasticityRule {
 
     /** Training progress in [0, 1], for rules with schedules (SOM neighbourhood width). */
     default void setProgress(double fraction) {}
+
+    /**
+     * The signal [B, O, H', W'] (s, or s / ||w|| for projected outputs) as the layer's activation
+     * receives it: unchanged, unless the rule holds thresholds (hwta's adaptive ones).
+     */
+    default NDArray shiftSignal(NDArray signal, NDArray weights) {
+        return signal;
+    }
+
+    /** What the rule learned beside the weights (hwta's thresholds), to checkpoint; null if nothing. */
+    default float[] state() {
+        return null;
+    }
+
+    /** Restores what {@link #state} returned. */
+    default void setState(float[] state) {
+        throw new IllegalStateException(name() + " has no state");
+    }
 }

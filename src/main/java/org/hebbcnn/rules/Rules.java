@@ -21,9 +21,9 @@ public final class Rules {
     /** The rules that learn from labels: only a classifier layer can learn by them, and it only by them. */
     public static final List<String> CLASSIFIERS = List.of("shc", "chl");
     /** Settings each rule takes beside {@code lr}. */
-    private static final Map<String, Set<String>> SETTINGS = Map.of("hwta", Set.of("k"), "som", Set.of("rows", "cols"), "softhebb", Set.of("t"));
-    /** Settings every rule takes: the layer's learning rate and Miconi's two interventions. */
-    private static final Set<String> LAYER_SETTINGS = Set.of("lr", "plasticK", "pruning");
+    private static final Map<String, Set<String>> SETTINGS = Map.of("hwta", Set.of("k", "threshold"), "som", Set.of("rows", "cols"), "softhebb", Set.of("t"));
+    /** Settings every rule takes: the layer's learning rate, Miconi's two interventions and his weight normalisation. */
+    private static final Set<String> LAYER_SETTINGS = Set.of("lr", "plasticK", "pruning", "unitNorm");
 
     private Rules() {}
 
@@ -50,8 +50,8 @@ public final class Rules {
 
     /**
      * The named rule for a layer of {@code width} neurons with {@code settings} (those it does not
-     * take are refused, naming the key): {@code hwta} k (winners per position, default 1), {@code som}
-     * rows and cols (the map; default the squarest factorisation of the width, 8 x 12 for 96),
+     * take are refused, naming the key): {@code hwta} k (winners per position, default 1) and
+     * threshold (the rate of its adaptive thresholds, off by default), {@code som} rows and cols (the map; default the squarest factorisation of the width, 8 x 12 for 96),
      * {@code softhebb} t (the inverse temperature, default 1). {@code lr}, if given, must be a number > 0.
      */
     public static PlasticityRule create(String name, Map<String, ?> settings, int width) {
@@ -85,7 +85,17 @@ public final class Rules {
         switch (n) {
             case "hpca": return new Hpca();
             case "sanger": return new Hpca(Activation.LINEAR);
-            case "hwta": return new Hwta(positive(settings, "k", 1));
+            case "hwta": {
+                Hwta hwta = new Hwta(positive(settings, "k", 1));
+                if (settings.get("threshold") == null) {
+                    return hwta;
+                }
+                if (settings.get("plasticK") != null) {
+                    throw new InputError("hwta: 'threshold' and 'plasticK' together are not supported (hwta's winners"
+                            + " already are the only learners)");
+                }
+                return hwta.withThreshold((float) number(settings, "threshold", 1.0));
+            }
             case "som": {
                 int rows = positive(settings, "rows", squarestFactor(width));
                 int cols = positive(settings, "cols", width / rows);

@@ -67,4 +67,9 @@ public final class SparsePlasticity extends ActivityRule {
     public void setProgress(double fraction) {
         rule.setProgress(fraction);
     }
+
+    @Override
+    public NDArray shiftSignal(NDArray signal, NDArray weights) {
+        return rule.shiftSignal(signal, weights);
+    }
 }

@@ -154,9 +154,9 @@ class ChlTest {
     @Test
     void badSettingsAreRefusedInOneLine() {
         InputError k = assertThrows(InputError.class, () -> Rules.create("chl", Map.of("k", 2), 0));
-        assertEquals("'k' is not a setting of rule chl (its settings: lr, plasticK, pruning)", k.getMessage());
+        assertEquals("'k' is not a setting of rule chl (its settings: lr, plasticK, pruning, unitNorm)", k.getMessage());
         InputError hidden = assertThrows(InputError.class, () -> Rules.create("chl", Map.of("hidden", 100), 0));
-        assertEquals("'hidden' is not a setting of rule chl (its settings: lr, plasticK, pruning)", hidden.getMessage());
+        assertEquals("'hidden' is not a setting of rule chl (its settings: lr, plasticK, pruning, unitNorm)", hidden.getMessage());
         for (Object lr : new Object[] {0, -0.1, "fast"}) {
             InputError e = assertThrows(InputError.class, () -> Rules.create("chl", Map.of("lr", lr), 0));
             assertEquals("'lr' must be a number > 0, got " + lr, e.getMessage());
