@@ -56,7 +56,7 @@ public final class ExperimentCommand implements Runnable {
         Path config;
 
         @Option(names = "--protocol", description = "A published method's whole protocol as the base configuration "
-                + "(network, rules, schedule, readout; flags override it): softhebb. See src/main/resources/protocols/.")
+                + "(network, rules, schedule, readout; flags override it): softhebb, miconi. See src/main/resources/protocols/.")
         String protocol;
 
         @Option(names = "--set", description = "Override one setting, key=value (e.g. backprop.lr=1e-4, "
@@ -323,11 +323,11 @@ public final class ExperimentCommand implements Runnable {
     }
 
     @Command(name = "beyond", mixinStandardHelpOptions = true,
-            description = {"Published Hebbian protocols (SoftHebb) side by side with the paper's figures: each runs "
+            description = {"Published Hebbian protocols (SoftHebb, Miconi) side by side with the paper's figures: each runs "
                     + "as a layer-wise experiment of its own configuration in OUT/<protocol>/; the table OUT/beyond.md "
                     + "puts its readout's test accuracy beside the published one, with the time of each phase.", RESUMES})
     static final class Beyond extends Base {
-        @Option(names = "--protocols", split = ",", description = "Protocols to run (default: all: softhebb).")
+        @Option(names = "--protocols", split = ",", description = "Protocols to run (default: those published on the dataset, softhebb and miconi on cifar10, softhebb on mnist; all on a dataset none was published on).")
         List<String> protocols;
 
         @Option(names = "--layerwise", description = "An experiment layerwise folder of the paper's network on the "
@@ -340,8 +340,14 @@ public final class ExperimentCommand implements Runnable {
                 throw new InputError("beyond runs each protocol's own configuration; --protocol and --config do not apply "
                         + "(use --protocols, and --set to change a setting of all of them)");
             }
+            List<String> names = protocols;
+            if (names == null) { // every protocol shares the command's dataset: read it from the first
+                String dataset = profile.resolveOver(Protocol.named(Protocol.NAMES.get(0)).configuration(), null, null, null,
+                        warn()).dataset;
+                names = Protocol.defaultsFor(dataset);
+            }
             Map<Protocol, ExperimentConfig> configs = new LinkedHashMap<>();
-            for (String name : protocols == null ? Protocol.NAMES : protocols) {
+            for (String name : names) {
                 Protocol p = Protocol.named(name);
                 configs.put(p, profile.resolveOver(p.configuration(), null, null, null, warn()));
             }

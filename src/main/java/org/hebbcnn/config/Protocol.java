@@ -23,7 +23,7 @@ import org.hebbcnn.util.InputError;
  */
 public record Protocol(String name, String title, String source, Map<String, Double> published, JsonNode config) {
     /** The shipped protocols. */
-    public static final List<String> NAMES = List.of("softhebb");
+    public static final List<String> NAMES = List.of("softhebb", "miconi");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     public static Protocol named(String name) {
@@ -41,6 +41,15 @@ public record Protocol(String name, String title, String source, Map<String, Dou
         } catch (IOException e) {
             throw new UncheckedIOException("protocol " + key + ": cannot read its resource", e);
         }
+    }
+
+    /**
+     * What {@code experiment beyond} runs by default on {@code dataset}: the protocols whose authors
+     * published a figure on it, or all of them on a dataset none was published on.
+     */
+    public static List<String> defaultsFor(String dataset) {
+        List<String> published = NAMES.stream().filter(n -> named(n).publishedOn(dataset).isPresent()).toList();
+        return published.isEmpty() ? NAMES : published;
     }
 
     /** The protocol's configuration over the defaults (keys it leaves out keep the paper's values). */

@@ -35,7 +35,7 @@ class BeyondCommandTest {
         Path data = tmp.resolve("tiny");
         TestFiles.writeLearnableIdxDataset(data, 300, 60, 5);
         Path out = tmp.resolve("out");
-        CliRunner.Result r = CliRunner.run("experiment", "beyond", "--data-dir", data.toString(), "--seeds", "1",
+        CliRunner.Result r = CliRunner.run("experiment", "beyond", "--protocols", "softhebb", "--data-dir", data.toString(), "--seeds", "1",
                 "--probe-epochs", "3", "--progress", "none", "--set", SMALL, "--set", "validationSize=40",
                 "--set", "probes.layers=[2]", "--out", out.toString());
         assertEquals(0, r.code(), r.output());

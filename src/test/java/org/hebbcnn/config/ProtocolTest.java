@@ -42,6 +42,28 @@ class ProtocolTest {
     }
 
     @Test
+    void miconisProtocolIsHisPresetAtTheFullScheduleWithThePapersProbes() {
+        Protocol p = Protocol.named("miconi");
+        assertEquals(64.65, p.publishedOn("cifar10").orElseThrow());
+        assertTrue(p.publishedOn("mnist").isEmpty());
+        ExperimentConfig c = p.configuration();
+        c.dataset = "cifar10";
+        c = c.resolved();
+        assertEquals("miconi", c.networkSpec().name());
+        assertEquals(List.of("hwta"), c.methods);
+        assertEquals(20, c.settings().epochs());
+        assertEquals(20, c.settings().probeEpochs());
+        assertTrue(c.hyperparameters().probeOptions().isPaper(), "the paper's SGD probes");
+    }
+
+    @Test
+    void beyondRunsByDefaultTheProtocolsPublishedOnTheDataset() {
+        assertEquals(List.of("softhebb", "miconi"), Protocol.defaultsFor("cifar10"));
+        assertEquals(List.of("softhebb"), Protocol.defaultsFor("mnist"));
+        assertEquals(Protocol.NAMES, Protocol.defaultsFor("my-own-images"), "none published there: all of them");
+    }
+
+    @Test
     void withoutProbeKeysTheProbesAndTheIdentityAreThePapers() {
         ExperimentConfig c = new ExperimentConfig();
         assertTrue(c.hyperparameters().probeOptions().isPaper());
