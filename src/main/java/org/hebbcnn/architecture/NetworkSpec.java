@@ -234,7 +234,10 @@ public final class NetworkSpec {
                 power == null ? 1.0 : power, pool, norm, position.equals("before"), dropout, rule, settings);
     }
 
-    /** plasticK: an integer in 1..width; pruning: a fraction in [0, 1); neither on the classifier (it learns from labels). */
+    /**
+     * plasticK: an integer in 1..width; pruning: a fraction in [0, 1); none of them, nor unitNorm, on
+     * the classifier (it learns from labels).
+     */
     private static void interventions(Map<String, Object> settings, boolean classifier, Integer width, String where) {
         for (String key : List.of(PLASTIC_K, PRUNING, UNIT_NORM)) {
             if (settings.containsKey(key) && classifier) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -262,7 +263,7 @@ public final class HebbianNetwork implements AutoCloseable {
         for (int l = 0; l < layers.size(); l++) {
             layers.get(l).loadWeights(dir.resolve("layer" + (l + 1) + ".npy"));
             Path state = dir.resolve("layer" + (l + 1) + "-state.npy");
-            if (java.nio.file.Files.isRegularFile(state)) {
+            if (Files.isRegularFile(state)) {
                 layers.get(l).loadState(state);
             }
             if (l < norms.size() && norms.get(l) != null) {

@@ -34,15 +34,7 @@ public final class Competition {
      * which is monotonic in it) without computing patch norms.
      */
     public static NDArray winners(NDArray w, NDArray s, int k) {
-        long o = w.getShape().get(0);
-        if (k < 1 || k > o) {
-            throw new IllegalArgumentException("k-WTA needs 1 <= k <= " + o + ", got " + k);
-        }
-        NDArray ranked = ranked(w, s);
-        // the k-th largest score per position, [B, 1, H', W']; a winner scores at least that much
-        NDArray kth = k == 1 ? ranked.max(new int[] {1}, true)
-                : ranked.topK(k, 1, true, false).get(0).min(new int[] {1}, true);
-        return ranked.gte(kth).toType(DataType.FLOAT32, false);
+        return topK(ranked(w, s), k).toType(DataType.FLOAT32, false);
     }
 
     /**
@@ -51,14 +43,20 @@ public final class Competition {
      * position may have fewer winners, or none.
      */
     public static NDArray winners(NDArray w, NDArray s, int k, NDArray theta) {
-        long o = w.getShape().get(0);
+        NDArray ranked = ranked(w, s).sub(theta.reshape(1, -1, 1, 1));
+        return topK(ranked, k).logicalAnd(ranked.gt(0f)).toType(DataType.FLOAT32, false);
+    }
+
+    /** Boolean [B, O, H', W']: the k highest of {@code ranked} over channels at each position, ties included. */
+    private static NDArray topK(NDArray ranked, int k) {
+        long o = ranked.getShape().get(1);
         if (k < 1 || k > o) {
             throw new IllegalArgumentException("k-WTA needs 1 <= k <= " + o + ", got " + k);
         }
-        NDArray ranked = ranked(w, s).sub(theta.reshape(1, -1, 1, 1));
+        // the k-th largest score per position, [B, 1, H', W']; a winner scores at least that much
         NDArray kth = k == 1 ? ranked.max(new int[] {1}, true)
                 : ranked.topK(k, 1, true, false).get(0).min(new int[] {1}, true);
-        return ranked.gte(kth).logicalAnd(ranked.gt(0f)).toType(DataType.FLOAT32, false);
+        return ranked.gte(kth);
     }
 
     /**

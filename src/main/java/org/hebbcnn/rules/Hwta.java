@@ -129,10 +129,7 @@ public final class Hwta extends ActivityRule {
 
     @Override
     public float[] state() {
-        if (thresholdRate == 0) {
-            return null;
-        }
-        return theta == null ? null : theta.clone();
+        return theta == null ? null : theta.clone(); // null until the first batch with thresholds
     }
 
     @Override

@@ -51,8 +51,8 @@ public final class Rules {
     /**
      * The named rule for a layer of {@code width} neurons with {@code settings} (those it does not
      * take are refused, naming the key): {@code hwta} k (winners per position, default 1) and
-     * threshold (the rate of its adaptive thresholds, off by default), {@code som} rows and cols (the map; default the squarest factorisation of the width, 8 x 12 for 96),
-     * {@code softhebb} t (the inverse temperature, default 1). {@code lr}, if given, must be a number > 0.
+     * threshold (the rate of its adaptive thresholds, off by default), {@code som} rows and cols
+     * (the map; default the squarest factorisation of the width, 8 x 12 for 96), {@code softhebb} t (the inverse temperature, default 1). {@code lr}, if given, must be a number > 0.
      */
     public static PlasticityRule create(String name, Map<String, ?> settings, int width) {
         String n = check(name);

@@ -72,4 +72,14 @@ public final class SparsePlasticity extends ActivityRule {
     public NDArray shiftSignal(NDArray signal, NDArray weights) {
         return rule.shiftSignal(signal, weights);
     }
+
+    @Override
+    public float[] state() {
+        return rule.state();
+    }
+
+    @Override
+    public void setState(float[] state) {
+        rule.setState(state);
+    }
 }

@@ -47,21 +47,13 @@ public final class Convolution {
     public static NDArray conv2d(NDArray x, NDArray w, NDArray b, Shape stride, Shape padding) {
         long out = w.getShape().get(0);
         long extra = blockPadding(out);
-        NDArray xs = x;
-        NDArray ws = w;
-        long in = w.getShape().get(1);
-        long extraIn = inputPadding(in);
-        if (extraIn > 0) {
-            xs = zeroChannels(x, extraIn);
-            ws = zeroChannels(w, extraIn);
-        }
         if (extra == 0) {
-            return Conv2d.conv2d(xs, ws, b, stride, padding, UNIT, 1).singletonOrThrow();
+            return inputGuarded(x, w, b, stride, padding);
         }
-        Shape k = ws.getShape();
-        NDArray wide = ws.concat(x.getManager().zeros(new Shape(extra, k.get(1), k.get(2), k.get(3)), w.getDataType()), 0);
+        Shape k = w.getShape();
+        NDArray wide = w.concat(x.getManager().zeros(new Shape(extra, k.get(1), k.get(2), k.get(3)), w.getDataType()), 0);
         NDArray bias = b == null ? null : b.concat(x.getManager().zeros(new Shape(extra), b.getDataType()), 0);
-        return Conv2d.conv2d(xs, wide, bias, stride, padding, UNIT, 1).singletonOrThrow().get(":, :{}", out);
+        return inputGuarded(x, wide, bias, stride, padding).get(":, :{}", out);
     }
 
     /**
@@ -69,12 +61,15 @@ public final class Convolution {
      * layers): only the input-channel guard applies.
      */
     public static NDArray forward(NDArray x, NDArray w) {
+        return inputGuarded(x, w, null, UNIT, NO_PADDING);
+    }
+
+    /** DJL's conv2d with the input channels of x and w padded with zeros where {@link #inputPadding} says. */
+    private static NDArray inputGuarded(NDArray x, NDArray w, NDArray b, Shape stride, Shape padding) {
         long extraIn = inputPadding(w.getShape().get(1));
-        if (extraIn == 0) {
-            return Conv2d.conv2d(x, w, null, UNIT, NO_PADDING, UNIT, 1).singletonOrThrow();
-        }
-        return Conv2d.conv2d(zeroChannels(x, extraIn), zeroChannels(w, extraIn), null, UNIT, NO_PADDING, UNIT, 1)
-                .singletonOrThrow();
+        NDArray xs = extraIn == 0 ? x : zeroChannels(x, extraIn);
+        NDArray ws = extraIn == 0 ? w : zeroChannels(w, extraIn);
+        return Conv2d.conv2d(xs, ws, b, stride, padding, UNIT, 1).singletonOrThrow();
     }
 
     /** Zero input channels to add to C channels: none up to 16, else up to the next multiple of 16. */

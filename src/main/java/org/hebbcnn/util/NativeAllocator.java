@@ -16,10 +16,9 @@ import java.util.stream.Collectors;
  * Keeping freed blocks in the heap (a high mmap threshold, no trimming) makes the next batch reuse
  * them. The process keeps its high-water mark of native memory instead of returning it. The
  * arithmetic is the same: the try-out network's fingerprints and the quickstart's pinned figures
- * are bit for bit those of glibc's defaults. Open (2026-12-01): the miconi preset diverged (NaN in
- * layer 3, epoch 2 or 3) in 5 of 6 CIFAR-10 quick profiles, identical up to then; the one that
- * trained ran with glibc's defaults, but one run with glibc's default thresholds (huge pages on)
- * diverged too, so these settings are not shown to be the cause (README, Set up).
+ * are bit for bit those of glibc's defaults. Reused blocks do make reads of memory nothing wrote
+ * show up: oneDNN's convolution reads its channel padding so, which is why every convolution goes
+ * through {@code tensors.Convolution} (the miconi preset's divergence).
  */
 public final class NativeAllocator {
     /**

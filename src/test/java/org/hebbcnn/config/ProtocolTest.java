@@ -12,14 +12,19 @@ import org.junit.jupiter.api.Test;
 
 /** Protocols as data, and the probe options they set (absent: the paper's, and the same folder identity). */
 class ProtocolTest {
+    /** The protocol's configuration resolved for CIFAR-10. */
+    private static ExperimentConfig onCifar10(Protocol p) {
+        ExperimentConfig c = p.configuration();
+        c.dataset = "cifar10";
+        return c.resolved();
+    }
+
     @Test
     void softHebbsProtocolIsItsAuthorsSchedule() {
         Protocol p = Protocol.named("SoftHebb");
         assertEquals(80.31, p.publishedOn("cifar10").orElseThrow());
         assertEquals(99.35, p.publishedOn("mnist").orElseThrow());
-        ExperimentConfig c = p.configuration();
-        c.dataset = "cifar10";
-        c = c.resolved();
+        ExperimentConfig c = onCifar10(p);
         assertEquals("softhebb", c.networkSpec().name());
         assertEquals(List.of("softhebb"), c.methods);
         assertEquals(1, c.settings().epochs());
@@ -46,9 +51,7 @@ class ProtocolTest {
         Protocol p = Protocol.named("miconi");
         assertEquals(64.65, p.publishedOn("cifar10").orElseThrow());
         assertTrue(p.publishedOn("mnist").isEmpty());
-        ExperimentConfig c = p.configuration();
-        c.dataset = "cifar10";
-        c = c.resolved();
+        ExperimentConfig c = onCifar10(p);
         assertEquals("miconi", c.networkSpec().name());
         assertEquals(List.of("hwta"), c.methods);
         assertEquals(20, c.settings().epochs());
