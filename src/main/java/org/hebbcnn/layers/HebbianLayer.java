@@ -239,10 +239,21 @@ public final class HebbianLayer implements AutoCloseable {
         return true;
     }
 
-    /** Restores what {@link #saveState} wrote. */
+    /** Restores what {@link #saveState} wrote: one value per neuron, for a rule that keeps state. */
     public void loadState(Path file) {
+        float[] state;
         try (NDManager scope = manager.newSubManager()) {
-            rule.setState(Npy.read(file, scope).toFloatArray());
+            state = Npy.read(file, scope).toFloatArray();
+        }
+        if (state.length != kernelShape.get(0)) {
+            throw new InputError(file + " holds " + state.length + " values; the layer has "
+                    + kernelShape.get(0) + " neurons");
+        }
+        try {
+            rule.setState(state);
+        } catch (IllegalStateException e) {
+            throw new InputError(file + " holds learned state, but " + e.getMessage()
+                    + " (was the checkpoint written by another configuration?)", e);
         }
     }
 

@@ -23,6 +23,7 @@ import org.hebbcnn.rules.RuleInput;
 import org.hebbcnn.tensors.PatchOps;
 import org.hebbcnn.util.Djl;
 import org.hebbcnn.util.InputError;
+import org.hebbcnn.util.Npy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -167,6 +168,22 @@ class MiconiThresholdTest {
             b.train(data[0].mul(0.5f), data[1], 0.2f);
             assertArrayEquals(a.layer(1).weights().toFloatArray(), b.layer(1).weights().toFloatArray());
             assertArrayEquals(((Hwta) a.layer(1).rule()).state(), ((Hwta) b.layer(1).rule()).state());
+        }
+    }
+
+    @Test
+    void aStateThatDoesNotFitIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+        try (NDManager m = Djl.newManager();
+                HebbianNetwork withThresholds = new HebbianNetwork(m, plan(", threshold: 1.5"), LayerRules.of("hwta", Map.of()), 7);
+                HebbianNetwork without = new HebbianNetwork(m, plan(""), LayerRules.of("hwta", Map.of()), 7)) {
+            withThresholds.train(m.create(gaussians(50, 8 * 108), new Shape(8, 3, 6, 6)), m.create(new long[] {0, 1, 2, 0, 1, 2, 0, 1}), 0.2f);
+            withThresholds.save(dir);
+            InputError noState = assertThrows(InputError.class, () -> without.load(dir));
+            assertTrue(noState.getMessage().contains("layer1-state.npy") && noState.getMessage().contains("without thresholds"),
+                    noState.getMessage());
+            Npy.write(dir.resolve("layer1-state.npy"), m.create(new float[3]));
+            InputError wrongLength = assertThrows(InputError.class, () -> withThresholds.load(dir));
+            assertTrue(wrongLength.getMessage().contains("holds 3 values; the layer has 5 neurons"), wrongLength.getMessage());
         }
     }
 
