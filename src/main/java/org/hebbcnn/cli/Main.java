@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
             BenchCommand.class,
             HpsearchCommand.class,
             ExperimentCommand.class,
+            ReadoutCommand.class,
             ReportCommand.class,
             NetworkCommand.class,
             PlanCommand.class,

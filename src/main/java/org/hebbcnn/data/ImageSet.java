@@ -165,6 +165,22 @@ public final class ImageSet {
         return new ImageSet(name, c, h, w, newPixels, labels, numClasses, coarseLabels, numCoarseClasses);
     }
 
+    /**
+     * A copy with every image mirrored left to right (its W axis reversed), same labels, named
+     * {@code newName}: the horizontally flipped copies Miconi's ridge readout adds to its training
+     * images. Flipping the bytes, before any normalisation, is where his loaders flip (on the image).
+     */
+    public ImageSet flippedHorizontally(String newName) {
+        byte[] out = new byte[pixels.length];
+        // every (image, channel, row) is one run of `width` bytes: reverse each run
+        for (int row = 0; row < pixels.length; row += width) {
+            for (int x = 0; x < width; x++) {
+                out[row + x] = pixels[row + width - 1 - x];
+            }
+        }
+        return new ImageSet(newName, channels, height, width, out, labels, numClasses, coarseLabels, numCoarseClasses);
+    }
+
     public ImageSet withName(String newName) {
         return new ImageSet(newName, channels, height, width, pixels, labels, numClasses, coarseLabels, numCoarseClasses);
     }

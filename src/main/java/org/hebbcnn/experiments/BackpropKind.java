@@ -43,7 +43,7 @@ final class BackpropKind implements NetworkKind {
             model.from(first, below);
         }
         Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, ws.log());
-        model.load(o.bestCheckpoint().resolve("model"));
+        model.load(ws.checkpointToLoad(o).resolve("model"));
         return new TrainedNetwork("bp", (x, a, b) -> bp.forward(x, a, b, false), first > 1 ? model::scores : bp::scores,
                 o, probed);
     }

@@ -49,7 +49,7 @@ final class HebbianKind implements NetworkKind {
             model.from(first, below);
         }
         Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, ws.log());
-        model.load(o.bestCheckpoint().resolve("model"));
+        model.load(ws.checkpointToLoad(o).resolve("model"));
         return new TrainedNetwork(rule, hebb::forward, model::scores, o, hebb.depth() - 1);
     }
 

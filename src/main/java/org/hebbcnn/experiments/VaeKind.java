@@ -35,7 +35,7 @@ final class VaeKind implements NetworkKind {
         VaeTraining model = new VaeTraining(m, vae, ws.train(s), ws.validation(s), norm, settings.batchSize(), seed,
                 settings.epochs(), method.name());
         Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, ws.log());
-        model.load(o.bestCheckpoint().resolve("model"));
+        model.load(ws.checkpointToLoad(o).resolve("model"));
         writeReconstructions(vae, dir.resolveSibling(Workspace.RECONSTRUCTIONS_PNG), m, norm, s);
         int encoder = plan.depth() - 1;
         return new TrainedNetwork(method.name(), (x, a, b) -> {

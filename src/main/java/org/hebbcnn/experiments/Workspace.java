@@ -54,6 +54,7 @@ import org.hebbcnn.training.ProbeTraining;
 import org.hebbcnn.training.VaeTraining;
 import org.hebbcnn.util.AtomicFiles;
 import org.hebbcnn.util.Djl;
+import org.hebbcnn.util.InputError;
 import org.hebbcnn.util.NodeLock;
 
 /**
@@ -66,6 +67,7 @@ import org.hebbcnn.util.NodeLock;
  *   BASES/&lt;method&gt;/seed-&lt;i&gt;/network/ckpt-&lt;epoch&gt;   the base network (bp, hpca, hwta, vae)
  *   BASES/&lt;method&gt;/seed-&lt;i&gt;/probes/, result.json   its probes (layer-wise and classifiers tables)
  *   BASES/&lt;method&gt;/seed-&lt;i&gt;/features/          its layers' outputs while the probes train (FeatureStore)
+ *   BASES/&lt;method&gt;/seed-&lt;i&gt;/ridge.json         its ridge readout, when asked for ({@link RidgeExperiment})
  *   STAGES/seed-&lt;i&gt;/[&lt;rule&gt;-]&lt;stage name&gt;/ckpt-*    fresh hybrid stages (see HybridConfig#stageName)
  * </pre>
  *
@@ -105,6 +107,7 @@ public final class Workspace {
     private final int validationSize;
     private Splits splits;
     private boolean keepFeatures;
+    private boolean lastEpoch;
     private long featureMemoryBytes = FeatureStore.DEFAULT_MEMORY_BUDGET_BYTES;
 
     /**
@@ -172,6 +175,20 @@ public final class Workspace {
     public Workspace keepFeatures(boolean keep) {
         this.keepFeatures = keep;
         return this;
+    }
+
+    /**
+     * Load networks at their last epoch instead of their selected one (Miconi reads his network as
+     * training left it). Returns this.
+     */
+    public Workspace loadLastEpoch(boolean last) {
+        this.lastEpoch = last;
+        return this;
+    }
+
+    /** The checkpoint a training's network is loaded from: its selected epoch's, or its last's ({@link #loadLastEpoch}). */
+    Path checkpointToLoad(Outcome o) {
+        return lastEpoch ? o.lastCheckpoint() : o.bestCheckpoint();
     }
 
     /** Feature stores up to this size stay in memory, larger ones go to files (default 2 GiB). Returns this. */
@@ -244,6 +261,32 @@ public final class Workspace {
             provenance(dir, kind.kind(), method, kind.rule(), 1, null, seed, s, norm);
             return kind.kind().base(this, kind, plan(s), s, seed, m, norm, dir);
         }
+    }
+
+    /**
+     * Refuses, naming the folder, a base network of run {@code seed} with no checkpoint or fewer
+     * epochs done than the configuration's: for readers of a finished run, which must not train.
+     */
+    public void checkFinished(String method, int seed) {
+        Path dir = baseDir(method, seed).resolve("network");
+        try {
+            if (CheckpointedTraining.latest(dir).isEmpty()) {
+                throw new InputError(dir + ": no trained " + method + " network of seed " + seed + " (run its experiment first)");
+            }
+            int done = CheckpointedTraining.readState(dir).epochsDone();
+            if (done < settings.epochs()) {
+                throw new InputError(dir + ": the network has trained " + done + " of its " + settings.epochs()
+                        + " epochs; finish it by running its experiment again");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@link #base} of a finished network ({@link #checkFinished}), loaded without training. */
+    public TrainedNetwork finishedBase(String method, int seed, NDManager m, Normalization norm) {
+        checkFinished(method, seed);
+        return base(method, seed, m, norm);
     }
 
     /** Writes what makes the network in {@code dir} ({@link Provenance}), before it is trained or loaded. */
@@ -493,7 +536,7 @@ public final class Workspace {
     }
 
     /** The outputs of layers {@code probed} (1-based) among every probed layer's {@code all}. */
-    private static NDList pick(NDList all, int[] probed) {
+    static NDList pick(NDList all, int[] probed) {
         NDList out = new NDList();
         for (int l : probed) {
             out.add(all.get(l - 1));

@@ -106,7 +106,12 @@ public final class CheckpointedTraining {
     }
 
     /** The outcome: the state after the last epoch and the checkpoint holding the selected model. */
-    public record Outcome(State state, Path bestCheckpoint) {}
+    public record Outcome(State state, Path bestCheckpoint) {
+        /** The checkpoint of the last epoch done (always kept, beside the selected one). */
+        public Path lastCheckpoint() {
+            return bestCheckpoint.resolveSibling(CHECKPOINT_PREFIX + state.epochsDone());
+        }
+    }
 
     /** Raised when the model's parameters stop being finite. */
     public static final class DivergedException extends RuntimeException {

@@ -1,0 +1,105 @@
+package org.hebbcnn.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.hebbcnn.experiments.RidgeExperiment;
+import org.hebbcnn.training.RidgeReadout;
+import org.hebbcnn.util.Djl;
+import org.hebbcnn.util.InputError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Readouts fitted on a finished run's frozen network, beside the probes its experiment trained. */
+@Command(name = "readout", mixinStandardHelpOptions = true,
+        description = "Readouts of a finished run's frozen network, beside the probes its experiment trained.",
+        subcommands = {ReadoutCommand.Ridge.class})
+public final class ReadoutCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "ridge", mixinStandardHelpOptions = true,
+            description = {"Miconi's readout: a closed-form ridge regression (scikit-learn's Ridge: one-hot targets, "
+                    + "intercept, argmax) on the frozen features of a run's network, rebuilt from its checkpoint; the "
+                    + "alpha chosen on validation top-1. Prints a table and writes " + RidgeExperiment.FILE
+                    + " beside the run's result.json.",
+                "The features are computed once (a feature store in the run's folder, deleted afterwards)."})
+    static final class Ridge implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "The --out folder of an experiment "
+                + "layerwise or all, or one protocol's folder of experiment beyond (e.g. OUT/miconi).")
+        Path out;
+
+        @Option(names = "--method", description = "The run's method (bp, hpca, hwta, ...; default: the run's only one).")
+        String method;
+
+        @Option(names = "--seed", defaultValue = "0", description = "The run's seed (default: ${DEFAULT-VALUE}).")
+        int seed;
+
+        @Option(names = "--layers", split = ",", paramLabel = "L", description = "Layers to read, e.g. 3 or 2,3 "
+                + "(default: the top layer the run's probes read).")
+        List<Integer> layers = new ArrayList<>();
+
+        @Option(names = "--alpha", split = ",", paramLabel = "A", description = "Ridge strength, or a grid to choose from "
+                + "on validation top-1, e.g. 1,10,100 (default: 1, scikit-learn's).")
+        List<Double> alphas = new ArrayList<>(List.of(RidgeReadout.DEFAULT_ALPHA));
+
+        @Option(names = "--flips", description = "Add a horizontally flipped copy of every training image to the fit "
+                + "(Miconi's training-time flips).")
+        boolean flips;
+
+        @Option(names = "--epoch", defaultValue = "last", paramLabel = "last|selected", description = "The network at its "
+                + "last epoch (Miconi's) or at its selected one (what the run's probes read; default: ${DEFAULT-VALUE}).")
+        String epoch;
+
+        @Option(names = "--memory-limit", defaultValue = "2", paramLabel = "GIB", description = "Refuse a layer whose "
+                + "F x F float64 matrix needs more GiB (the fit holds a few such at once; default: ${DEFAULT-VALUE}).")
+        double memoryLimitGib;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "The dataset's folder, when it is not where the "
+                + "run found it.")
+        Path dataDir;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Djl.init();
+            if (!epoch.equals("last") && !epoch.equals("selected")) {
+                throw new InputError("--epoch must be last or selected, got '" + epoch + "'");
+            }
+            if (!(memoryLimitGib > 0)) {
+                throw new InputError("--memory-limit must be > 0 GiB, got " + memoryLimitGib);
+            }
+            if (seed < 0) {
+                throw new InputError("--seed must be >= 0, got " + seed);
+            }
+            double[] grid = alphas.stream().mapToDouble(Double::doubleValue).toArray();
+            RidgeReadout.checkAlphas(grid); // before anything is loaded
+            PrintWriter w = spec.commandLine().getOut();
+            Consumer<String> log = line -> {
+                w.println(line);
+                w.flush();
+            };
+            RidgeExperiment.Settings settings = new RidgeExperiment.Settings(method, seed,
+                    layers.stream().mapToInt(Integer::intValue).toArray(), grid, flips, epoch.equals("last"),
+                    (long) (memoryLimitGib * (1L << 30)));
+            RidgeExperiment experiment = new RidgeExperiment(out, dataDir, log);
+            RidgeExperiment.Report report = experiment.run(settings);
+            w.println();
+            w.print(report.toMarkdown());
+            w.println("written: " + experiment.written());
+            w.flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.hebbcnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.hebbcnn.data.TestFiles;
+import org.hebbcnn.experiments.RidgeExperiment;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code readout ridge}: on a folder that holds no run it refuses in one line; end to end, on the
+ * protocol folder of a tiny {@code experiment beyond --protocols miconi} run (its network shrunk by
+ * --set), it fits the ridge with flips and an alpha grid on two layers, prints the table, writes
+ * ridge.json beside result.json and leaves no feature store behind.
+ */
+class ReadoutCommandTest {
+    /** Two small hwta layers (Miconi's rule, one winner per position) and the classifier; no ZCA, to stay fast. */
+    static final String SMALL = "network={input: none, layers: [{type: conv, width: 8, kernel: 5, activation: triangle, "
+            + "pool: {type: avg, size: 2}, rule: hwta, k: 1, lr: 0.05}, {type: conv, width: 16, kernel: 3, "
+            + "norm: batch-no-affine, normPosition: before, activation: triangle, pool: {type: avg, size: 2}, rule: hwta, "
+            + "k: 1, lr: 0.01, pruning: 0.5}, {type: classifier}]}";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFolderWithoutARunOrABadAlphaIsRefusedInOneLine() {
+        CliRunner.Result r = CliRunner.run("readout", "ridge", "--out", tmp.toString(), "--method", "hwta");
+        assertEquals(2, r.code(), r.output());
+        assertTrue(r.output().contains("not the folder of a finished experiment"), r.output());
+        CliRunner.Result alpha = CliRunner.run("readout", "ridge", "--out", tmp.toString(), "--alpha", "1,0");
+        assertEquals(2, alpha.code(), alpha.output());
+        assertTrue(alpha.output().contains("alpha must be a finite number > 0, got 0.0"), alpha.output());
+    }
+
+    // Slow: end to end: trains a network through the CLI. Skipped by `mvn -B test -Dgroups=fast`.
+    @Tag("slow")
+    @Test
+    void fitsTheRidgeOnAProtocolRunAndWritesRidgeJson() throws Exception {
+        Path data = tmp.resolve("bars");
+        TestFiles.writeLearnableIdxDataset(data, 300, 60, 5);
+        Path out = tmp.resolve("out");
+        CliRunner.Result trained = CliRunner.run("experiment", "beyond", "--protocols", "miconi", "--data-dir",
+                data.toString(), "--seeds", "1", "--epochs", "1", "--probe-epochs", "1", "--progress", "none", "--set",
+                SMALL, "--set", "validationSize=40", "--out", out.toString());
+        assertEquals(0, trained.code(), trained.output());
+
+        CliRunner.Result top = CliRunner.run("readout", "ridge", "--out", out.toString(), "--progress", "none");
+        assertEquals(2, top.code(), top.output());
+        assertTrue(top.output().contains(out.resolve("miconi").toString()), "names the protocol's folder: " + top.output());
+
+        Path protocol = out.resolve("miconi");
+        CliRunner.Result tooBig = CliRunner.run("readout", "ridge", "--out", protocol.toString(), "--layers", "1",
+                "--memory-limit", "0.001", "--progress", "none");
+        assertEquals(2, tooBig.code(), tooBig.output());
+        assertTrue(tooBig.output().contains("layer 1 has 1568 features"), tooBig.output());
+
+        CliRunner.Result r = CliRunner.run("readout", "ridge", "--out", protocol.toString(), "--layers", "1,2", "--alpha",
+                "0.1,1,10", "--flips", "--progress", "none");
+        assertEquals(0, r.code(), r.output());
+        assertTrue(r.output().contains("| layer | alpha | validation top-1 | test top-1 | test top-5 | seconds |"), r.output());
+        Path run = protocol.resolve("runs/hwta/seed-0");
+        assertTrue(Files.isRegularFile(run.resolve("result.json")));
+        assertFalse(Files.exists(run.resolve(RidgeExperiment.FEATURES)), "the feature store is deleted");
+        JsonNode json = new ObjectMapper().readTree(run.resolve(RidgeExperiment.FILE).toFile());
+        assertEquals("last", json.get("epochChoice").asText());
+        assertEquals(1, json.get("networkEpoch").asInt());
+        assertEquals(260, json.get("trainImages").asInt());
+        assertEquals(2, json.get("layers").size());
+        for (JsonNode layer : json.get("layers")) {
+            assertEquals(520, layer.get("trainImages").asInt(), "the training images and their flips: " + layer);
+            assertEquals(3, layer.get("alphas").size());
+            assertTrue(layer.get("testTop1").asDouble() > 0.5, "far above chance (10%) on the learnable bars: " + layer);
+        }
+        assertEquals(1568, json.get("layers").get(0).get("features").asInt());
+
+        CliRunner.Result selected = CliRunner.run("readout", "ridge", "--out", protocol.toString(), "--epoch", "selected",
+                "--progress", "none");
+        assertEquals(0, selected.code(), selected.output());
+        JsonNode top2 = new ObjectMapper().readTree(run.resolve(RidgeExperiment.FILE).toFile());
+        assertEquals("selected", top2.get("epochChoice").asText());
+        assertEquals(2, top2.get("layers").get(0).get("layer").asInt(), "by default the top probed layer");
+        assertEquals(260, top2.get("layers").get(0).get("trainImages").asInt(), "no flips unless asked");
+    }
+}
