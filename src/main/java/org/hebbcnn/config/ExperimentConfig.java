@@ -100,6 +100,14 @@ public final class ExperimentConfig {
         /** Winners per position of HWTA (k-WTA; the paper's setting is 1). */
         public int hwtaK = 1;
         public double zcaEpsilon = 1e-2;
+        /**
+         * true: the layers learn one at a time, bottom up, each for {@code epochs} epochs on the frozen
+         * layers below (SoftHebb's paper trains "successively"), the classifier with the top layer;
+         * null or false: all layers on every batch (the paper's). Absent, it stays out of the
+         * resolved config (folders made before this key keep their identity).
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public Boolean greedy;
     }
 
     /** Probes on frozen layers (SGD probes follow the backprop schedule). */

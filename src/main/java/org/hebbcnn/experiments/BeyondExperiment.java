@@ -73,7 +73,8 @@ public final class BeyondExperiment {
                     }
                 }
             }
-            rows.add(BeyondTable.protocolRow(p, dataset, runs, s.epochs(), s.probeEpochs(), featureSeconds));
+            rows.add(BeyondTable.protocolRow(p, dataset, runs, ws.hebbianEpochs(ws.spec().depth(), 1), s.probeEpochs(),
+                    featureSeconds));
             notes.add(p.name() + ": " + s.describe() + "; readout " + ws.hyperparameters().probesNote() + ". "
                     + p.source() + ".");
         }

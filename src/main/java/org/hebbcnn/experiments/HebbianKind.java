@@ -18,7 +18,8 @@ import org.hebbcnn.training.HebbianNetworkTraining;
 
 /**
  * Networks whose layers learn by local rules, each layer by the method's rule unless its spec names
- * its own, the classifier by SHC; every layer learns on every batch (the reference's schedule).
+ * its own, the classifier by SHC; every layer learns on every batch (the reference's schedule), or
+ * with {@code hebbian.greedy} one layer at a time (SoftHebb's paper).
  */
 final class HebbianKind implements NetworkKind {
     /** Winner-take-all rules want whitened images (the reference whitens HWTA's input). */
@@ -43,12 +44,16 @@ final class HebbianKind implements NetworkKind {
             Normalization norm, Path dir, String label, int first, UnaryOperator<NDArray> below) {
         LayerwiseSettings settings = ws.settings();
         HebbianNetwork hebb = new HebbianNetwork(m, plan, rules(ws, rule), seed);
+        int epochs = ws.hebbianEpochs(hebb.depth(), first);
         HebbianNetworkTraining model = new HebbianNetworkTraining(m, hebb, ws.train(s), ws.validation(s), norm,
-                settings.batchSize(), (float) ws.hyperparameters().hebbianLr(), seed, settings.epochs(), label);
+                settings.batchSize(), (float) ws.hyperparameters().hebbianLr(), seed, epochs, label);
         if (first > 1) {
             model.from(first, below);
         }
-        Outcome o = CheckpointedTraining.run(dir, settings.epochs(), model, ws.log());
+        if (ws.greedy()) {
+            model.greedy(settings.epochs());
+        }
+        Outcome o = CheckpointedTraining.run(dir, epochs, model, ws.log());
         model.load(ws.checkpointToLoad(o).resolve("model"));
         return new TrainedNetwork(rule, hebb::forward, model::scores, o, hebb.depth() - 1);
     }

@@ -91,6 +91,11 @@ public final class LayerwiseExperiment {
             b.note("This deviates from the paper's schedule (20 + 20 epochs on the whole training split); "
                     + "expect lower figures, above all for backprop.");
         }
+        if (workspace.greedy()) {
+            b.note("Hebbian networks learn greedily (hebbian.greedy): layer 1 alone for " + settings.epochs()
+                    + " epoch(s), then each layer above on the frozen ones below, the classifier with the top layer; "
+                    + workspace.hebbianEpochs(depth, 1) + " network epochs in all.");
+        }
         b.note("Probes: " + workspace.hyperparameters().probesNote() + ".");
         b.note("Layers 1-" + (depth - 1) + ": linear (SGD) probe on the frozen layer's output; layer " + depth + ": the network's own "
                 + "classifier (SGD for bp, SHC for Hebbian networks); <method>-shc: SHC probes. Model selection by "

@@ -105,6 +105,7 @@ public final class Workspace {
     private final Path stagesDir;
     private final Consumer<String> log;
     private final int validationSize;
+    private final boolean greedy;
     private Splits splits;
     private boolean keepFeatures;
     private boolean lastEpoch;
@@ -134,6 +135,7 @@ public final class Workspace {
         this.spec = config.networkSpec();
         this.identity = config.identity();
         this.validationSize = config.validationSize == null ? 0 : config.validationSize;
+        this.greedy = Boolean.TRUE.equals(config.hebbian.greedy);
         this.dataDir = dataDir;
         this.basesDir = basesDir;
         this.stagesDir = stagesDir;
@@ -146,6 +148,19 @@ public final class Workspace {
 
     public Hyperparameters hyperparameters() {
         return hyper;
+    }
+
+    /** Whether Hebbian networks learn greedily, one layer at a time ({@code hebbian.greedy}). */
+    public boolean greedy() {
+        return greedy;
+    }
+
+    /**
+     * Epochs a Hebbian network trains from layer {@code first} in a network of {@code depth} layers:
+     * the profile's, or with {@link #greedy} that many for each hidden layer.
+     */
+    public int hebbianEpochs(int depth, int first) {
+        return greedy ? HebbianNetworkTraining.greedyEpochs(settings.epochs(), depth, first) : settings.epochs();
     }
 
     /** What makes runs interchangeable: the hash of the resolved configuration ({@link ExperimentConfig#identity}). */

@@ -137,6 +137,21 @@ public final class HebbianNetwork implements AutoCloseable {
         return scores.reshape(scores.getShape().get(0), plan.classes());
     }
 
+    /**
+     * One batch through layers {@code first..last} (all below the classifier) only, each learning
+     * unless frozen: a greedy schedule's step, where nothing above the learning layer needs to run.
+     */
+    public void trainHidden(NDArray input, int first, int last, float lr) {
+        checkRange(first, last);
+        if (last >= depth()) {
+            throw new IllegalArgumentException("trainHidden runs layers below the classifier (< " + depth() + "), got " + last);
+        }
+        NDArray h = input;
+        for (int l = first; l <= last; l++) {
+            h = hidden(l, h, true, lr);
+        }
+    }
+
     /** Layer l (below the classifier) on its input h: norm before, the layer (learning unless frozen), pool, norm after. */
     private NDArray hidden(int l, NDArray h, boolean learning, float lr) {
         LayerSpec spec = plan.layer(l).spec();

@@ -56,6 +56,14 @@ public final class CheckpointedTraining {
             return String.format("%.2f%%", 100 * validation);
         }
 
+        /**
+         * Whether epoch {@code epoch} (0-based) may be selected as the model: all by default; a
+         * greedy schedule only after its last layer has started to learn.
+         */
+        default boolean selectable(int epoch) {
+            return true;
+        }
+
         /** Writes everything needed to continue training bit-identically into an empty directory. */
         void save(Path dir);
 
@@ -171,7 +179,7 @@ public final class CheckpointedTraining {
                 double seconds = before + (System.nanoTime() - start) / 1e9;
                 List<EpochRecord> history = new ArrayList<>(state.history());
                 history.add(new EpochRecord(epoch + 1, accuracy, seconds));
-                boolean best = accuracy > state.bestValidation();
+                boolean best = model.selectable(epoch) && accuracy > state.bestValidation();
                 state = new State(epoch + 1, best ? epoch + 1 : state.bestEpoch(),
                         best ? accuracy : state.bestValidation(), history);
                 write(dir, state, model);

@@ -34,6 +34,8 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.StepRe
     private final int epochs;
     private final String label;
     private int first = 1;
+    /** Epochs per layer of a greedy schedule ({@link #greedy}); 0: every layer learns on every batch. */
+    private int epochsPerLayer;
     private UnaryOperator<NDArray> below = UnaryOperator.identity();
     private FrozenFeatures frozen;
 
@@ -67,6 +69,50 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.StepRe
         return this;
     }
 
+    /**
+     * A greedy schedule: layer {@code first} learns alone for {@code perLayer} epochs, then the next on
+     * the frozen ones below, and so on; the classifier learns with the top hidden layer. The training
+     * must be given {@link #greedyEpochs} epochs in all. Call after {@link #from}. Returns this.
+     */
+    public HebbianNetworkTraining greedy(int perLayer) {
+        if (perLayer < 1) {
+            throw new IllegalArgumentException("epochs per layer must be >= 1, got " + perLayer);
+        }
+        if (epochs != greedyEpochs(perLayer, network.depth(), first)) {
+            throw new IllegalArgumentException("a greedy schedule of " + perLayer + " epoch(s) per layer for layers " + first
+                    + ".." + (network.depth() - 1) + " takes " + greedyEpochs(perLayer, network.depth(), first)
+                    + " epochs, this training has " + epochs);
+        }
+        this.epochsPerLayer = perLayer;
+        return this;
+    }
+
+    /** Epochs of a greedy schedule: {@code perLayer} for each hidden layer {@code first..depth-1}. */
+    public static int greedyEpochs(int perLayer, int depth, int first) {
+        return perLayer * Math.max(1, depth - first);
+    }
+
+    /** The layer that learns in epoch {@code epoch} (0-based) of a greedy schedule. */
+    public int learningLayer(int epoch) {
+        return Math.min(first + epoch / epochsPerLayer, network.depth() - 1);
+    }
+
+    /** Freezes every layer but the one learning in {@code epoch} (and the classifier, with the top hidden layer). */
+    private void freezeFor(int epoch) {
+        int learning = learningLayer(epoch);
+        int depth = network.depth();
+        for (int l = first; l < depth; l++) {
+            network.setFrozen(l, l != learning);
+        }
+        network.setFrozen(depth, learning != depth - 1);
+    }
+
+    /** Only epochs in which the classifier learns: before, its validation accuracy says nothing. */
+    @Override
+    public boolean selectable(int epoch) {
+        return epochsPerLayer == 0 || learningLayer(epoch) == network.depth() - 1;
+    }
+
     /** Images run through the frozen layers below so far (0 when training from layer 1). */
     public long frozenImagesComputed() {
         return frozen == null ? 0 : frozen.computedImages();
@@ -96,21 +142,42 @@ public final class HebbianNetworkTraining implements CheckpointedTraining.StepRe
         long seen = 0;
         long correct = 0;
         int step = fromBatch; // the batches before were trained before a resume
-        try (ProgressBar bar = Progress.bar(label + " epoch " + (epoch + 1) + "/" + epochs, total)) {
+        boolean greedy = epochsPerLayer > 0;
+        int learning = greedy ? learningLayer(epoch) : 0;
+        boolean classifierLearns = !greedy || learning == network.depth() - 1;
+        if (greedy) {
+            freezeFor(epoch);
+        }
+        String name = label + " epoch " + (epoch + 1) + "/" + epochs + (greedy ? " (layer " + learning + ")" : "");
+        try (ProgressBar bar = Progress.bar(name, total)) {
             bar.stepTo(fromBatch);
             for (Batch b : batches.skip(fromBatch)) {
                 try (b) {
-                    network.setProgress((epoch + step / (double) total) / epochs);
-                    NDArray scores = network.train(input(b, train), first, b.labels(), lr);
-                    correct += Accuracy.correct(scores, b.labels(), 1);
+                    network.setProgress(progress(epoch, step / (double) total));
+                    if (classifierLearns) {
+                        NDArray scores = network.train(input(b, train), first, b.labels(), lr);
+                        correct += Accuracy.correct(scores, b.labels(), 1);
+                    } else { // nothing above the learning layer needs to run
+                        network.trainHidden(input(b, train), first, learning, lr);
+                    }
                     seen += b.size();
                 }
                 step++;
                 bar.step();
-                bar.setExtraMessage(String.format(" train acc %.1f%%", 100.0 * correct / seen));
+                if (classifierLearns) {
+                    bar.setExtraMessage(String.format(" train acc %.1f%%", 100.0 * correct / seen));
+                }
                 afterBatch.accept(step);
             }
         }
+    }
+
+    /** Training progress in [0, 1] for rules with schedules: of the whole run, or of the learning layer's epochs. */
+    private double progress(int epoch, double withinEpoch) {
+        if (epochsPerLayer == 0) {
+            return (epoch + withinEpoch) / epochs;
+        }
+        return (epoch % epochsPerLayer + withinEpoch) / epochsPerLayer;
     }
 
     @Override
