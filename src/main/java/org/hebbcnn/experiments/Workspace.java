@@ -289,8 +289,9 @@ public final class Workspace {
                 throw new InputError(dir + ": no trained " + method + " network of seed " + seed + " (run its experiment first)");
             }
             int done = CheckpointedTraining.readState(dir).epochsDone();
-            if (done < settings.epochs()) {
-                throw new InputError(dir + ": the network has trained " + done + " of its " + settings.epochs()
+            int needed = Method.of(method).kind() instanceof HebbianKind ? hebbianEpochs(spec.depth(), 1) : settings.epochs();
+            if (done < needed) {
+                throw new InputError(dir + ": the network has trained " + done + " of its " + needed
                         + " epochs; finish it by running its experiment again");
             }
         } catch (IOException e) {
