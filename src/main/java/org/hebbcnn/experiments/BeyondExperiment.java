@@ -73,8 +73,7 @@ public final class BeyondExperiment {
                     }
                 }
             }
-            rows.add(BeyondTable.protocolRow(p, dataset, runs, ws.hebbianEpochs(ws.spec().depth(), 1), s.probeEpochs(),
-                    featureSeconds));
+            rows.add(BeyondTable.protocolRow(p, dataset, runs, ws::networkEpochs, s.probeEpochs(), featureSeconds));
             notes.add(p.name() + ": " + s.describe() + "; readout " + ws.hyperparameters().probesNote() + ". "
                     + p.source() + ".");
         }

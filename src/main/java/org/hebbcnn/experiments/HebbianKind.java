@@ -44,7 +44,7 @@ final class HebbianKind implements NetworkKind {
             Normalization norm, Path dir, String label, int first, UnaryOperator<NDArray> below) {
         LayerwiseSettings settings = ws.settings();
         HebbianNetwork hebb = new HebbianNetwork(m, plan, rules(ws, rule), seed);
-        int epochs = ws.hebbianEpochs(hebb.depth(), first);
+        int epochs = HEBBIAN.epochs(ws, hebb.depth(), first);
         HebbianNetworkTraining model = new HebbianNetworkTraining(m, hebb, ws.train(s), ws.validation(s), norm,
                 settings.batchSize(), (float) ws.hyperparameters().hebbianLr(), seed, epochs, label);
         if (first > 1) {
@@ -56,6 +56,12 @@ final class HebbianKind implements NetworkKind {
         Outcome o = CheckpointedTraining.run(dir, epochs, model, ws.log());
         model.load(ws.checkpointToLoad(o).resolve("model"));
         return new TrainedNetwork(rule, hebb::forward, model::scores, o, hebb.depth() - 1);
+    }
+
+    /** With {@code hebbian.greedy}, the profile's epochs for each hidden layer from {@code first}. */
+    @Override
+    public int epochs(Workspace ws, int depth, int first) {
+        return ws.greedy() ? HebbianNetworkTraining.greedyEpochs(ws.settings().epochs(), depth, first) : ws.settings().epochs();
     }
 
     /** Each layer's rule: the configuration's HWTA k applies wherever HWTA is the rule. */

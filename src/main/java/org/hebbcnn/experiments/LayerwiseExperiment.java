@@ -94,7 +94,7 @@ public final class LayerwiseExperiment {
         if (workspace.greedy()) {
             b.note("Hebbian networks learn greedily (hebbian.greedy): layer 1 alone for " + settings.epochs()
                     + " epoch(s), then each layer above on the frozen ones below, the classifier with the top layer; "
-                    + workspace.hebbianEpochs(depth, 1) + " network epochs in all.");
+                    + NetworkKind.HEBBIAN.epochs(workspace, depth, 1) + " network epochs in all.");
         }
         b.note("Probes: " + workspace.hyperparameters().probesNote() + ".");
         b.note("Layers 1-" + (depth - 1) + ": linear (SGD) probe on the frozen layer's output; layer " + depth + ": the network's own "

@@ -25,6 +25,14 @@ public interface NetworkKind {
     }
 
     /**
+     * Epochs its network trains from layer {@code first} of {@code depth}: the profile's, unless the
+     * kind schedules its layers otherwise (Hebbian networks with {@code hebbian.greedy}).
+     */
+    default int epochs(Workspace ws, int depth, int first) {
+        return ws.settings().epochs();
+    }
+
+    /**
      * Its base network for run {@code seed}, trained into {@code dir} unless an earlier run did,
      * loaded at its selected epoch.
      */

@@ -29,7 +29,8 @@ import org.hebbcnn.util.InputError;
 
 /**
  * Miconi's ridge readout of a finished run ({@code readout ridge}): the run's base network of one
- * method and seed, rebuilt from its checkpoint as the experiments load it ({@link Workspace#finishedBase});
+ * method and seed, rebuilt from its checkpoint as the experiments load it ({@link Workspace#base}, once
+ * {@link Workspace#checkFinished} has refused an unfinished one);
  * the chosen layers' outputs computed once for the training images (with {@code flips}, their mirrored
  * copies too), the validation and the test images, in a feature store under the run's folder
  * ({@value #FEATURES}/, deleted afterwards); a {@link RidgeReadout} fitted on them; and
@@ -140,7 +141,7 @@ public final class RidgeExperiment {
         Splits s = ws.splits(seed);
         Report report;
         try (Normalization norm = ws.normalization(method, s); NDManager m = Djl.newManager()) {
-            TrainedNetwork net = ws.finishedBase(method, seed, m, norm);
+            TrainedNetwork net = ws.base(method, seed, m, norm); // finished: checked above, so nothing trains
             int[] layers = layers(settings.layers(), net, ws);
             for (int l : layers) { // before any image is run
                 RidgeSums.checkMemory(l, ws.plan(s).features(l), settings.memoryLimitBytes());

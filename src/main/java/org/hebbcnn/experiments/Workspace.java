@@ -49,7 +49,6 @@ import org.hebbcnn.training.CheckpointedTraining;
 import org.hebbcnn.training.CheckpointedTraining.EpochRecord;
 import org.hebbcnn.training.CheckpointedTraining.Outcome;
 import org.hebbcnn.training.Evaluation;
-import org.hebbcnn.training.HebbianNetworkTraining;
 import org.hebbcnn.training.ProbeTraining;
 import org.hebbcnn.training.VaeTraining;
 import org.hebbcnn.util.AtomicFiles;
@@ -155,12 +154,9 @@ public final class Workspace {
         return greedy;
     }
 
-    /**
-     * Epochs a Hebbian network trains from layer {@code first} in a network of {@code depth} layers:
-     * the profile's, or with {@link #greedy} that many for each hidden layer.
-     */
-    public int hebbianEpochs(int depth, int first) {
-        return greedy ? HebbianNetworkTraining.greedyEpochs(settings.epochs(), depth, first) : settings.epochs();
+    /** Epochs the base network of {@code method} trains ({@link NetworkKind#epochs}). */
+    public int networkEpochs(String method) {
+        return Method.of(method).kind().epochs(this, spec.depth(), 1);
     }
 
     /** What makes runs interchangeable: the hash of the resolved configuration ({@link ExperimentConfig#identity}). */
@@ -289,7 +285,7 @@ public final class Workspace {
                 throw new InputError(dir + ": no trained " + method + " network of seed " + seed + " (run its experiment first)");
             }
             int done = CheckpointedTraining.readState(dir).epochsDone();
-            int needed = Method.of(method).kind() instanceof HebbianKind ? hebbianEpochs(spec.depth(), 1) : settings.epochs();
+            int needed = networkEpochs(method);
             if (done < needed) {
                 throw new InputError(dir + ": the network has trained " + done + " of its " + needed
                         + " epochs; finish it by running its experiment again");
@@ -297,12 +293,6 @@ public final class Workspace {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** {@link #base} of a finished network ({@link #checkFinished}), loaded without training. */
-    public TrainedNetwork finishedBase(String method, int seed, NDManager m, Normalization norm) {
-        checkFinished(method, seed);
-        return base(method, seed, m, norm);
     }
 
     /** Writes what makes the network in {@code dir} ({@link Provenance}), before it is trained or loaded. */
