@@ -119,8 +119,13 @@ public final class ExperimentCommand implements Runnable {
                 throw new InputError("--config and --protocol both give a base configuration; give one");
             }
             return resolveOver(config != null ? ExperimentConfig.load(config)
-                    : protocol != null ? Protocol.named(protocol).configuration() : new ExperimentConfig(),
+                    : protocol != null ? Protocol.named(protocol).configuration(paperDataset()) : new ExperimentConfig(),
                     methods, rules, configs, warn);
+        }
+
+        /** --dataset in its canonical spelling when it names one of the paper's datasets, else null. */
+        String paperDataset() {
+            return dataset == null ? null : PaperDatasets.paperName(dataset).orElse(null);
         }
 
         /** As {@link #resolve}, over {@code c} as the base configuration (a protocol's). */
@@ -349,7 +354,7 @@ public final class ExperimentCommand implements Runnable {
             Map<Protocol, ExperimentConfig> configs = new LinkedHashMap<>();
             for (String name : names) {
                 Protocol p = Protocol.named(name);
-                configs.put(p, profile.resolveOver(p.configuration(), null, null, null, warn()));
+                configs.put(p, profile.resolveOver(p.configuration(profile.paperDataset()), null, null, null, warn()));
             }
             java.util.Optional<ResultsTable> paper = java.util.Optional.empty();
             if (layerwise != null) {

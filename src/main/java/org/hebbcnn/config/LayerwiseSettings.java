@@ -87,12 +87,20 @@ public record LayerwiseSettings(String dataset, List<String> methods, int seeds,
                 batchSize);
     }
 
-    /** One line for tables and logs. */
+    /** One line for tables and logs, with the paper's epochs where they differ. */
     public String describe() {
+        return describe(true);
+    }
+
+    /**
+     * One line for tables and logs; {@code againstPaper} adds the paper's epochs where they differ
+     * (not for a published protocol, whose own schedule they are not).
+     */
+    public String describe(boolean againstPaper) {
         return String.format(Locale.ROOT, "%snetwork %d epoch(s)%s, probes %d epoch(s)%s, %s training images, %s "
                 + "validation images, batch %d", quick ? "quick profile: " : "", epochs,
-                epochs == PAPER_EPOCHS ? "" : " (paper: 20)", probeEpochs,
-                probeEpochs == PAPER_EPOCHS ? "" : " (paper: 20)",
+                !againstPaper || epochs == PAPER_EPOCHS ? "" : " (paper: 20)", probeEpochs,
+                !againstPaper || probeEpochs == PAPER_EPOCHS ? "" : " (paper: 20)",
                 trainImages == 0 ? "all" : "first " + trainImages, validationImages == 0 ? "all" : "first " + validationImages,
                 batchSize);
     }

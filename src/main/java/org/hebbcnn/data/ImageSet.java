@@ -181,6 +181,27 @@ public final class ImageSet {
         return new ImageSet(newName, channels, height, width, out, labels, numClasses, coarseLabels, numCoarseClasses);
     }
 
+    /**
+     * These images followed by {@code other}'s, named {@code newName}: e.g. a training set with its
+     * {@link #flippedHorizontally mirrored copies}. Both must hold images of one shape and one labelling.
+     */
+    public ImageSet concat(ImageSet other, String newName) {
+        if (other.channels != channels || other.height != height || other.width != width || other.numClasses != numClasses
+                || (other.coarseLabels == null) != (coarseLabels == null) || other.numCoarseClasses != numCoarseClasses) {
+            throw new IllegalArgumentException("cannot join " + this + " and " + other + ": another shape or labelling");
+        }
+        byte[] p = Arrays.copyOf(pixels, pixels.length + other.pixels.length);
+        System.arraycopy(other.pixels, 0, p, pixels.length, other.pixels.length);
+        int[] l = Arrays.copyOf(labels, labels.length + other.labels.length);
+        System.arraycopy(other.labels, 0, l, labels.length, other.labels.length);
+        int[] c = null;
+        if (coarseLabels != null) {
+            c = Arrays.copyOf(coarseLabels, coarseLabels.length + other.coarseLabels.length);
+            System.arraycopy(other.coarseLabels, 0, c, coarseLabels.length, other.coarseLabels.length);
+        }
+        return new ImageSet(newName, channels, height, width, p, l, numClasses, c, numCoarseClasses);
+    }
+
     public ImageSet withName(String newName) {
         return new ImageSet(newName, channels, height, width, pixels, labels, numClasses, coarseLabels, numCoarseClasses);
     }

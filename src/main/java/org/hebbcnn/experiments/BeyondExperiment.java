@@ -74,7 +74,8 @@ public final class BeyondExperiment {
                 }
             }
             rows.add(BeyondTable.protocolRow(p, dataset, runs, ws::networkEpochs, s.probeEpochs(), featureSeconds));
-            notes.add(p.name() + ": " + s.describe() + "; readout " + ws.hyperparameters().probesNote() + ". "
+            notes.add(p.name() + ": " + (ws.greedy() ? "greedy (each hidden layer learns alone in turn, its epochs "
+                    + "each), " : "") + s.describe(false) + "; readout " + ws.hyperparameters().probesNote() + ". "
                     + p.source() + ".");
         }
         List<BeyondTable.Row> paperRows = BeyondTable.paperRows(dataset, layerwise);

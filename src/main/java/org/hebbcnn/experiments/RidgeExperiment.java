@@ -6,16 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
-import org.hebbcnn.config.ExperimentConfig;
-import org.hebbcnn.config.RunRecord;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.data.Splits;
@@ -25,7 +21,6 @@ import org.hebbcnn.training.RidgeReadout;
 import org.hebbcnn.training.RidgeSums;
 import org.hebbcnn.util.AtomicFiles;
 import org.hebbcnn.util.Djl;
-import org.hebbcnn.util.InputError;
 
 /**
  * Miconi's ridge readout of a finished run ({@code readout ridge}): the run's base network of one
@@ -35,9 +30,7 @@ import org.hebbcnn.util.InputError;
  * copies too), the validation and the test images, in a feature store under the run's folder
  * ({@value #FEATURES}/, deleted afterwards); a {@link RidgeReadout} fitted on them; and
  * {@value #FILE} written beside the run's {@code result.json}.
- *
- * <p>The folder is an experiment's {@code --out}: {@code config.yaml} and {@code runs/} (layerwise,
- * and each protocol's folder of beyond) or {@code bases/} (all).
+ * The folder is an experiment's {@code --out} ({@link FinishedRun}).
  */
 public final class RidgeExperiment {
     public static final String FILE = "ridge.json";
@@ -88,8 +81,7 @@ public final class RidgeExperiment {
         }
     }
 
-    private final Path out;
-    private final Path dataDir;
+    private final FinishedRun finished;
     private final Consumer<String> log;
     private Path written;
 
@@ -98,43 +90,14 @@ public final class RidgeExperiment {
      * @param dataDir the dataset's folder when not where the run found it, or null
      */
     public RidgeExperiment(Path out, Path dataDir, Consumer<String> log) {
-        this.out = out;
-        this.dataDir = dataDir;
+        this.finished = new FinishedRun(out, dataDir, log);
         this.log = log;
-    }
-
-    /** The workspace of the run in {@link #out}: its configuration and its networks' folder. */
-    Workspace workspace() {
-        Path bases = Stream.of("runs", Workspace.BASES).map(out::resolve).filter(Files::isDirectory).findFirst()
-                .orElseThrow(this::notARun);
-        Path config = out.resolve(RunRecord.CONFIG);
-        if (!Files.isRegularFile(config)) {
-            throw notARun();
-        }
-        ExperimentConfig c = ExperimentConfig.load(config);
-        if (dataDir != null) {
-            c.dataDir = dataDir.toString();
-        }
-        return new Workspace(c, bases, out.resolve(Workspace.STAGES), log);
-    }
-
-    private InputError notARun() {
-        List<String> protocols = new ArrayList<>();
-        try (Stream<Path> s = Files.isDirectory(out) ? Files.list(out) : Stream.empty()) {
-            s.filter(p -> Files.isRegularFile(p.resolve(RunRecord.CONFIG)) && Files.isDirectory(p.resolve("runs")))
-                    .map(Path::toString).sorted().forEach(protocols::add);
-        } catch (IOException e) {
-            // only the hint is lost
-        }
-        return new InputError(out + ": not the folder of a finished experiment (no " + RunRecord.CONFIG + " with runs/ or "
-                + Workspace.BASES + "/)" + (protocols.isEmpty() ? ""
-                        : "; an experiment beyond folder: give one protocol's folder, " + String.join(" or ", protocols)));
     }
 
     /** Fits the readout, writes {@value #FILE} into the run's folder and returns what it holds. */
     public Report run(Settings settings) throws IOException {
-        Workspace ws = workspace().loadLastEpoch(settings.lastEpoch());
-        String method = method(settings.method(), ws);
+        Workspace ws = finished.workspace().loadLastEpoch(settings.lastEpoch());
+        String method = FinishedRun.method(settings.method(), ws);
         int seed = settings.seed();
         ws.checkFinished(method, seed); // before the dataset is read
         Path runDir = ws.baseDir(method, seed);
@@ -142,7 +105,7 @@ public final class RidgeExperiment {
         Report report;
         try (Normalization norm = ws.normalization(method, s); NDManager m = Djl.newManager()) {
             TrainedNetwork net = ws.base(method, seed, m, norm); // finished: checked above, so nothing trains
-            int[] layers = layers(settings.layers(), net, ws);
+            int[] layers = FinishedRun.layers(settings.layers(), net, ws);
             for (int l : layers) { // before any image is run
                 RidgeSums.checkMemory(l, ws.plan(s).features(l), settings.memoryLimitBytes());
             }
@@ -185,33 +148,5 @@ public final class RidgeExperiment {
     /** The {@value #FILE} the last {@link #run} wrote. */
     public Path written() {
         return written;
-    }
-
-    /** The method asked for; none: the run's only one. */
-    private static String method(String requested, Workspace ws) {
-        List<String> methods = ws.settings().methods();
-        if (requested != null) {
-            return Method.of(requested).name();
-        }
-        if (methods.size() != 1) {
-            throw new InputError("--method: the run has methods " + String.join(", ", methods) + "; give one");
-        }
-        return methods.get(0);
-    }
-
-    /** The requested layers, checked; none requested: the top layer the run's probes read. */
-    private static int[] layers(int[] requested, TrainedNetwork net, Workspace ws) {
-        int probed = net.probedLayers();
-        if (requested.length == 0) {
-            int[] read = java.util.stream.IntStream.rangeClosed(1, probed).filter(ws.hyperparameters().probeOptions()::probes)
-                    .toArray();
-            return new int[] {read.length > 0 ? read[read.length - 1] : probed};
-        }
-        for (int l : requested) {
-            if (l < 1 || l > probed) {
-                throw new InputError("--layers: layer " + l + " is not under the classifier (layers 1-" + probed + ")");
-            }
-        }
-        return Arrays.stream(requested).distinct().sorted().toArray();
     }
 }

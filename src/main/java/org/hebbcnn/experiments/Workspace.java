@@ -455,15 +455,8 @@ public final class Workspace {
             ProbeTraining.Features layers = all ? net::features : x -> pick(net.features(x), probedLayers);
             ImageSet train = train(s);
             ImageSet validation = validation(s);
-            ProbeTraining probes = new ProbeTraining(m, layers, features, classes, train, validation, s.test(), norm,
-                    options.batch() > 0 ? options.batch() : settings.batchSize(), hyper.probeSchedule(),
-                    (float) hyper.shcProbeLr(), seed, settings.probeEpochs(), method + " probes").numberLayers(probedLayers);
-            if (options.optimizer().equals(ProbeOptions.ADAM)) {
-                probes.configureAdam((float) hyper.probeWeightDecay(), (float) hyper.dropout());
-            } else {
-                probes.configureSgd((float) hyper.probeWeightDecay(), (float) hyper.momentum(), (float) hyper.dropout());
-            }
-            probes.configureChl((float) hyper.chlProbeLr());
+            ProbeTraining probes = probes(m, layers, features, probedLayers, classes, train, validation, s.test(), norm,
+                    seed, settings.probeEpochs(), method + " probes");
             Outcome probed = probeWithStore(dir, probes, layers, all ? "" : " layers " + java.util.Arrays.toString(probedLayers),
                     train, validation, s.test(), norm, m, net.outcome().state());
             List<ProbeTraining.Result> results = new ArrayList<>();
@@ -477,6 +470,27 @@ public final class Workspace {
         }
         run.write(dir);
         return run;
+    }
+
+    /**
+     * The run's probes (its {@code probes.*} settings: optimiser, schedule, batch, L2, dropout, the
+     * SHC and CHL rates) on the {@code probedLayers} of a frozen network, untrained.
+     *
+     * @param features each probed layer's flattened size
+     */
+    ProbeTraining probes(NDManager m, ProbeTraining.Features layers, long[] features, int[] probedLayers, int classes,
+            ImageSet train, ImageSet validation, ImageSet test, Normalization norm, int seed, int epochs, String label) {
+        ProbeOptions options = hyper.probeOptions();
+        ProbeTraining probes = new ProbeTraining(m, layers, features, classes, train, validation, test, norm,
+                options.batch() > 0 ? options.batch() : settings.batchSize(), hyper.probeSchedule(),
+                (float) hyper.shcProbeLr(), seed, epochs, label).numberLayers(probedLayers);
+        if (options.optimizer().equals(ProbeOptions.ADAM)) {
+            probes.configureAdam((float) hyper.probeWeightDecay(), (float) hyper.dropout());
+        } else {
+            probes.configureSgd((float) hyper.probeWeightDecay(), (float) hyper.momentum(), (float) hyper.dropout());
+        }
+        probes.configureChl((float) hyper.chlProbeLr());
+        return probes;
     }
 
     /**

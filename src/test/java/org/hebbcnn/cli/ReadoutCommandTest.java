@@ -43,7 +43,7 @@ class ReadoutCommandTest {
     // Slow: end to end: trains a network through the CLI. Skipped by `mvn -B test -Dgroups=fast`.
     @Tag("slow")
     @Test
-    void fitsTheRidgeOnAProtocolRunAndWritesRidgeJson() throws Exception {
+    void fitsTheRidgeAndTheLinearReadoutOnAProtocolRun() throws Exception {
         Path data = tmp.resolve("bars");
         TestFiles.writeLearnableIdxDataset(data, 300, 60, 5);
         Path out = tmp.resolve("out");
@@ -88,5 +88,33 @@ class ReadoutCommandTest {
         assertEquals("selected", top2.get("epochChoice").asText());
         assertEquals(2, top2.get("layers").get(0).get("layer").asInt(), "by default the top probed layer");
         assertEquals(260, top2.get("layers").get(0).get("trainImages").asInt(), "no flips unless asked");
+
+        // readout linear: the run's probes again, on the training images and their flips
+        CliRunner.Result lin = CliRunner.run("readout", "linear", "--out", protocol.toString(), "--flips", "--epochs", "2",
+                "--progress", "none");
+        assertEquals(0, lin.code(), lin.output());
+        assertTrue(lin.output().contains("| readout | layer | best epoch | validation top-1 | test top-1 | test top-5 |"),
+                lin.output());
+        JsonNode flips = new ObjectMapper().readTree(run.resolve("readout-linear-flips.json").toFile());
+        assertEquals(260, flips.get("trainImages").asInt());
+        assertEquals(520, flips.get("readoutImages").asInt(), "the training images and their mirror images");
+        assertEquals(2, flips.get("epochs").asInt());
+        assertEquals(3, flips.get("results").size(), "sgd, shc and chl on the top layer");
+        for (JsonNode probe : flips.get("results")) {
+            assertEquals(2, probe.get("layer").asInt());
+        }
+        assertTrue(flips.get("results").get(0).get("testTop1").asDouble() > 0.5, "far above chance: " + flips);
+        assertFalse(Files.exists(run.resolve("readout-linear-flips/features")), "the feature store is deleted");
+        assertTrue(Files.isDirectory(run.resolve("readout-linear-flips/ckpt-2")), "checkpointed per epoch");
+
+        CliRunner.Result again = CliRunner.run("readout", "linear", "--out", protocol.toString(), "--flips", "--epochs", "2",
+                "--progress", "none");
+        assertEquals(0, again.code(), again.output());
+        assertTrue(again.output().contains("done earlier"), again.output());
+
+        CliRunner.Result other = CliRunner.run("readout", "linear", "--out", protocol.toString(), "--flips", "--layers",
+                "1", "--epochs", "2", "--progress", "none");
+        assertEquals(2, other.code(), other.output());
+        assertTrue(other.output().contains("holds a readout of other settings"), other.output());
     }
 }

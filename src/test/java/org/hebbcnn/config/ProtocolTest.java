@@ -47,6 +47,25 @@ class ProtocolTest {
     }
 
     @Test
+    void aDatasetsOwnKeysApplyOnThatDatasetOnly() {
+        Protocol p = Protocol.named("softhebb");
+        ExperimentConfig mnist = p.configuration("MNIST");
+        mnist.dataset = "mnist";
+        mnist = mnist.resolved();
+        assertEquals(100, mnist.settings().probeEpochs(), "the authors' MNIST readout length");
+        LearningRateSchedule s = mnist.hyperparameters().probeSchedule();
+        assertEquals(1e-3f, s.at(20));
+        assertEquals(5e-4f, s.at(21), "halved after epoch 20: the same fractions of a 100-epoch run");
+        assertEquals(1e-3f / 128, s.at(91), 1e-12);
+        // the merge keeps the protocol's other probe keys
+        assertEquals(ProbeOptions.ADAM, mnist.hyperparameters().probeOptions().optimizer());
+        assertEquals(64, mnist.hyperparameters().probeOptions().batch());
+        assertEquals(onCifar10(p).identity(), withDataset(p.configuration("cifar10"), "cifar10").resolved().identity(),
+                "no keys of its own: the protocol's configuration");
+        assertEquals(50, withDataset(p.configuration(null), "cifar10").resolved().settings().probeEpochs());
+    }
+
+    @Test
     void miconisProtocolIsHisPresetAtTheFullScheduleWithThePapersProbes() {
         Protocol p = Protocol.named("miconi");
         assertEquals(64.65, p.publishedOn("cifar10").orElseThrow());

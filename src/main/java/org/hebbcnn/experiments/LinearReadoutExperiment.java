@@ -1,0 +1,189 @@
+package org.hebbcnn.experiments;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.hebbcnn.data.ImageSet;
+import org.hebbcnn.data.Normalization;
+import org.hebbcnn.data.Splits;
+import org.hebbcnn.features.FeatureStore;
+import org.hebbcnn.training.CheckpointedTraining;
+import org.hebbcnn.training.Evaluation;
+import org.hebbcnn.training.ProbeTraining;
+import org.hebbcnn.util.AtomicFiles;
+import org.hebbcnn.util.Djl;
+import org.hebbcnn.util.InputError;
+
+/**
+ * The run's own linear readout trained again on a finished run's frozen network ({@code readout
+ * linear}), with what its experiment did not do: the training images' horizontal mirror images added
+ * to the readout's training set ({@code flips}), other epochs, the network's last epoch. The probes
+ * are the run's ({@link Workspace#probes}: its optimiser, schedule, batch, L2 and dropout; SHC and CHL
+ * beside them) on the chosen layers; their features are computed once, in a store under the
+ * readout's folder (deleted afterwards). The readout checkpoints every epoch in
+ * {@code <run>/readout-linear[-flips][-last]/} and resumes from there; {@code <that folder>.json}
+ * holds the results.
+ */
+public final class LinearReadoutExperiment {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String KEY = "key.txt";
+
+    /**
+     * What to train.
+     *
+     * @param method    the run's method (null: its only one)
+     * @param layers    the network's layers to read (empty: the top layer the run's probes read)
+     * @param epochs    readout epochs (0: the run's probe epochs)
+     * @param flips     add the training images' horizontal mirror images to the readout's training set
+     * @param lastEpoch the network at its last epoch, else at its selected one (the run's probes')
+     */
+    public record Settings(String method, int seed, int[] layers, int epochs, boolean flips, boolean lastEpoch) {
+        /** The readout's folder name under the run's. */
+        String folder() {
+            return "readout-linear" + (flips ? "-flips" : "") + (lastEpoch ? "-last" : "");
+        }
+    }
+
+    /**
+     * What {@code <folder>.json} holds.
+     *
+     * @param trainImages    training images, before flips
+     * @param readoutImages  images in one readout epoch (twice trainImages with flips)
+     * @param featureSeconds computing the features (the network's forward passes)
+     * @param epochSeconds   mean seconds of a readout epoch
+     * @param results        each probe's test top-1 at its best validation epoch
+     */
+    public record Report(String method, int seed, long dataSeed, int networkEpoch, String epochChoice, boolean flips,
+            int epochs, int trainImages, int readoutImages, double featureSeconds, double epochSeconds,
+            List<ProbeTraining.Result> results) {
+        /** One row per probe, accuracies in percent. */
+        public String toMarkdown() {
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Linear readout of %s seed %d (%s epoch %d; "
+                    + "%d training images%s; %d epochs; features %.0f s, %.1f s per epoch)%n%n", method, seed, epochChoice,
+                    networkEpoch, trainImages, flips ? " and their horizontal flips" : "", epochs, featureSeconds,
+                    epochSeconds));
+            b.append("| readout | layer | best epoch | validation top-1 | test top-1 | test top-5 |\n");
+            b.append("|---|---|---|---|---|---|\n");
+            for (ProbeTraining.Result r : results) {
+                b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f | %s |%n", r.kind(), r.layer(),
+                        r.bestEpoch(), 100 * r.validation(), 100 * r.testTop1(),
+                        Double.isNaN(r.testTop5()) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * r.testTop5())));
+            }
+            return b.toString();
+        }
+    }
+
+    private final FinishedRun finished;
+    private final Consumer<String> log;
+    private Path written;
+
+    /**
+     * @param out     the experiment's output folder ({@link FinishedRun})
+     * @param dataDir the dataset's folder when not where the run found it, or null
+     */
+    public LinearReadoutExperiment(Path out, Path dataDir, Consumer<String> log) {
+        this.finished = new FinishedRun(out, dataDir, log);
+        this.log = log;
+    }
+
+    /** Trains (or resumes) the readout, writes its report beside the run's {@code result.json} and returns it. */
+    public Report run(Settings settings) throws IOException {
+        if (settings.epochs() < 0) {
+            throw new InputError("--epochs must be >= 1 (or absent: the run's probe epochs), got " + settings.epochs());
+        }
+        Workspace ws = finished.workspace().loadLastEpoch(settings.lastEpoch());
+        String method = FinishedRun.method(settings.method(), ws);
+        int seed = settings.seed();
+        int epochs = settings.epochs() > 0 ? settings.epochs() : ws.settings().probeEpochs();
+        ws.checkFinished(method, seed); // before the dataset is read
+        Path runDir = ws.baseDir(method, seed);
+        Path dir = runDir.resolve(settings.folder());
+        written = runDir.resolve(settings.folder() + ".json");
+        Splits s = ws.splits(seed);
+        Report report;
+        try (Normalization norm = ws.normalization(method, s); NDManager m = Djl.newManager()) {
+            TrainedNetwork net = ws.base(method, seed, m, norm); // finished: checked above, so nothing trains
+            int[] layers = FinishedRun.layers(settings.layers(), net, ws);
+            int networkEpoch = settings.lastEpoch() ? net.outcome().state().epochsDone() : net.outcome().state().bestEpoch();
+            ImageSet train = ws.train(s);
+            ImageSet readoutTrain = settings.flips()
+                    ? train.concat(train.flippedHorizontally(train.name() + "-flipped"), train.name() + "+flipped") : train;
+            String key = ws.identity() + " | " + method + "/seed-" + seed + " network epoch " + networkEpoch + " layers "
+                    + Arrays.toString(layers) + " flips " + settings.flips();
+            claim(dir, key);
+            if (Files.isRegularFile(written) && CheckpointedTraining.latest(dir).isPresent()
+                    && CheckpointedTraining.readState(dir).epochsDone() >= epochs) {
+                Report done = JSON.readValue(written.toFile(), Report.class);
+                if (done.epochs() == epochs) {
+                    log.accept("linear readout of " + method + " seed " + seed + ": done earlier (" + written + ")");
+                    return done;
+                }
+            }
+            log.accept(String.format(Locale.ROOT, "linear readout of %s seed %d: network at its %s epoch %d, layers %s, "
+                    + "%d epochs on %d images%s", method, seed, settings.lastEpoch() ? "last" : "selected", networkEpoch,
+                    Arrays.toString(layers), epochs, readoutTrain.size(), settings.flips() ? " (with flips)" : ""));
+            ProbeTraining.Features features = x -> Workspace.pick(net.features(x), layers);
+            long[] sizes = Arrays.stream(layers).mapToLong(ws.plan(s)::features).toArray();
+            ImageSet validation = ws.validation(s);
+            ProbeTraining probes = ws.probes(m, features, sizes, layers, s.numClasses(), readoutTrain, validation, s.test(),
+                    norm, seed, epochs, method + " readout");
+            Map<String, ImageSet> sets = new LinkedHashMap<>();
+            sets.put("train", readoutTrain);
+            sets.put("validation", validation);
+            sets.put("test", s.test());
+            FeatureStore store = new FeatureStore(dir.resolve(Workspace.FEATURES), FeatureStore.DEFAULT_MEMORY_BUDGET_BYTES,
+                    sets, norm, features::apply, Evaluation.BATCH, key, m, log);
+            CheckpointedTraining.Outcome outcome;
+            try {
+                probes.readFeaturesFrom(store);
+                if (CheckpointedTraining.latest(dir).isEmpty() || CheckpointedTraining.readState(dir).epochsDone() < epochs) {
+                    store.build(); // not for a finished readout, which only reports
+                }
+                outcome = CheckpointedTraining.run(dir, epochs, probes, log);
+            } finally {
+                store.delete(); // a killed run leaves its files, which the next one resumes and then deletes
+            }
+            List<ProbeTraining.Result> results = new ArrayList<>();
+            for (String kind : ProbeTraining.KINDS) {
+                for (int l : layers) {
+                    results.add(probes.result(kind, l, 1));
+                }
+            }
+            report = new Report(method, seed, s.dataSeed(), networkEpoch, settings.lastEpoch() ? "last" : "selected",
+                    settings.flips(), epochs, train.size(), readoutTrain.size(), store.extractionSeconds(),
+                    Workspace.meanSeconds(outcome), results);
+        }
+        AtomicFiles.writeString(written, JSON.writeValueAsString(report));
+        return report;
+    }
+
+    /** The report the last {@link #run} wrote. */
+    public Path written() {
+        return written;
+    }
+
+    /** Makes {@code dir} this readout's, or refuses one another readout (other settings of the run) made. */
+    private static void claim(Path dir, String key) throws IOException {
+        Path file = dir.resolve(KEY);
+        if (Files.isRegularFile(file)) {
+            String had = Files.readString(file).strip();
+            if (!had.equals(key)) {
+                throw new InputError(dir + " holds a readout of other settings (" + had + "); delete the folder to "
+                        + "train this one (" + key + ")");
+            }
+            return;
+        }
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(file, key + System.lineSeparator());
+    }
+}
