@@ -103,8 +103,9 @@ public final class ExperimentConfig {
         /**
          * true: the layers learn one at a time, bottom up, each for {@code epochs} epochs on the frozen
          * layers below (SoftHebb's paper trains "successively"), the classifier with the top layer;
-         * null or false: all layers on every batch (the paper's). Absent, it stays out of the
-         * resolved config (folders made before this key keep their identity).
+         * null or false: all layers on every batch (the paper's). Absent or false, it stays out of the
+         * resolved config (folders made before this key keep their identity, and {@code --set
+         * hebbian.greedy=false} over a greedy protocol names them).
          */
         @JsonInclude(JsonInclude.Include.NON_NULL)
         public Boolean greedy;
@@ -423,6 +424,9 @@ public final class ExperimentConfig {
         c.trainImages = s.trainImages();
         c.validationImages = s.validationImages();
         c.network = networkSpec().canonical();
+        if (Boolean.FALSE.equals(c.hebbian.greedy)) {
+            c.hebbian.greedy = null; // false is the default: a folder made without the key is the same run
+        }
         if (c.configs == null) {
             c.configs = new ArrayList<>(org.hebbcnn.network.HybridConfig.defaults(networkSpec().depth()));
         }

@@ -194,5 +194,6 @@ class GreedyScheduleTest {
         assertEquals(plain.identity(), off.identity(), "absent: folders made before the key keep their identity");
         assertNotEquals(plain.identity(), on.identity());
         assertEquals(on.identity(), new ExperimentConfig().with("hebbian.greedy=true").identity(), "as --set gives it");
+        assertEquals(plain.identity(), on.with("hebbian.greedy=false").identity(), "false is the same run as absent");
     }
 }
