@@ -28,6 +28,7 @@ class ProtocolTest {
         assertEquals("softhebb", c.networkSpec().name());
         assertEquals(List.of("softhebb"), c.methods);
         assertEquals(1, c.settings().epochs());
+        assertEquals(Boolean.TRUE, c.hebbian.greedy, "the paper's successive (greedy) training");
         assertEquals(10, c.settings().batchSize());
         assertEquals(50, c.settings().probeEpochs());
         assertEquals(5000, c.validationSize);
