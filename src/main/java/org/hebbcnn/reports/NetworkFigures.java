@@ -147,6 +147,7 @@ final class NetworkFigures {
     }
 
     private static boolean isAccuracy(List<EpochRecord> history) {
-        return history.stream().allMatch(e -> e.validationAccuracy() >= 0 && e.validationAccuracy() <= 1);
+        return history.stream().map(EpochRecord::validationAccuracy).filter(a -> !Double.isNaN(a)) // NaN: not scored
+                .allMatch(a -> a >= 0 && a <= 1);
     }
 }

@@ -175,17 +175,21 @@ public final class CheckpointedTraining {
                     throw new DivergedException("training diverged in epoch " + (epoch + 1) + ": " + bad.get()
                             + "; lower the learning rate");
                 }
-                double accuracy = model.validate();
+                // an epoch that cannot be selected (a greedy schedule's lower layers) is not scored:
+                // its validation pass would run the whole network for nothing
+                boolean selectable = model.selectable(epoch);
+                double accuracy = selectable ? model.validate() : Double.NaN;
                 double seconds = before + (System.nanoTime() - start) / 1e9;
                 List<EpochRecord> history = new ArrayList<>(state.history());
                 history.add(new EpochRecord(epoch + 1, accuracy, seconds));
-                boolean best = model.selectable(epoch) && accuracy > state.bestValidation();
+                boolean best = selectable && accuracy > state.bestValidation();
                 state = new State(epoch + 1, best ? epoch + 1 : state.bestEpoch(),
                         best ? accuracy : state.bestValidation(), history);
                 write(dir, state, model);
                 deleteTree(dir.resolve(PARTIAL));
                 log.accept(String.format("epoch %d/%d: validation %s%s (%.0f s)", epoch + 1, epochs,
-                        model.formatValidation(accuracy), best ? " (best)" : "", seconds));
+                        selectable ? model.formatValidation(accuracy) : "not scored (not selectable)",
+                        best ? " (best)" : "", seconds));
             }
             return new Outcome(state, dir.resolve(CHECKPOINT_PREFIX + state.bestEpoch()));
         } catch (IOException e) {

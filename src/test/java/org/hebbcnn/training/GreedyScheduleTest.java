@@ -133,6 +133,7 @@ class GreedyScheduleTest {
     @Test
     void anEpochThatIsNotSelectableIsNeverSelectedHoweverWellItScores() {
         double[] scores = {0.9, 0.2, 0.5, 0.4};
+        int[] validations = {0};
         CheckpointedTraining.Model model = new CheckpointedTraining.Model() {
             int epoch;
 
@@ -143,6 +144,7 @@ class GreedyScheduleTest {
 
             @Override
             public double validate() {
+                validations[0]++;
                 return scores[epoch];
             }
 
@@ -169,8 +171,13 @@ class GreedyScheduleTest {
             }
         };
         CheckpointedTraining.Outcome o = CheckpointedTraining.run(dir.resolve("fake"), 4, model, s -> {});
-        assertEquals(3, o.state().bestEpoch(), "epoch 1 scores best but cannot be selected");
+        assertEquals(3, o.state().bestEpoch(), "epoch 1 would score best but cannot be selected");
         assertTrue(java.nio.file.Files.isDirectory(o.bestCheckpoint()));
+        assertEquals(3, validations[0], "the unselectable epoch is not scored");
+        assertTrue(Double.isNaN(o.state().history().get(0).validationAccuracy()));
+        CheckpointedTraining.Outcome again = CheckpointedTraining.run(dir.resolve("fake"), 4, model, s -> {});
+        assertTrue(Double.isNaN(again.state().history().get(0).validationAccuracy()), "read back from the checkpoint");
+        assertEquals(3, again.state().bestEpoch());
     }
 
     @Test
