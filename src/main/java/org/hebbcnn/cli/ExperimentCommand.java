@@ -218,7 +218,7 @@ public final class ExperimentCommand implements Runnable {
             UserPaths.outputFolder(profile.out, "--out");
             OutputFolder.claim(profile.out, identity);
             RunRecord record = RunRecord.start(String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-                    config.seeds);
+                    config.seeds).after(profile.out);
             record.write(profile.out, config);
             Map<Path, ResultsTable> tables = experiment.call();
             record.finish().write(profile.out, config);

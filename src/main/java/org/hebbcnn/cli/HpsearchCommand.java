@@ -56,7 +56,7 @@ public final class HpsearchCommand implements Callable<Integer> {
         });
         Djl.init();
         RunRecord record = RunRecord.start(String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-                base.seeds);
+                base.seeds).after(out);
         record.write(out, base.resolved()); // config.yaml here is the search's base configuration
         CoordinateDescent.Result r = search.run();
         record.finish().write(out, base.resolved());

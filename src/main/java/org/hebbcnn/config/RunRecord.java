@@ -1,6 +1,8 @@
 package org.hebbcnn.config;
 
 import ai.djl.engine.Engine;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -18,14 +21,20 @@ import org.hebbcnn.util.AtomicFiles;
  * What a results folder needs to be traced and rerun ({@code run.json}, beside the resolved
  * {@code config.yaml}): the command, the project's git commit, the seeds, library versions, the
  * machine, and the wall time. Written when a run starts and again when it ends, so a crashed run
- * still says what it was.
+ * still says what it was. A folder's earlier invocations (a long run resumed over several sessions)
+ * are kept in {@code earlier}, oldest first, so that their commits and wall times are not lost.
  */
 public record RunRecord(String command, String gitCommit, boolean gitDirty, int seeds, String java, String djl,
         String pytorch, String os, int cores, int gpus, long maxMemoryMiB, String started, String finished,
-        Double wallSeconds) {
+        Double wallSeconds, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RunRecord> earlier) {
     public static final String FILE = "run.json";
     public static final String CONFIG = "config.yaml";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public RunRecord {
+        earlier = earlier == null ? List.of() : List.copyOf(earlier); // absent from a file: none
+    }
 
     /** The record of a run starting now. */
     public static RunRecord start(String command, int seeds) {
@@ -36,14 +45,48 @@ public record RunRecord(String command, String gitCommit, boolean gitDirty, int 
                 engine.getEngineName() + " " + engine.getVersion(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), engine.getGpuCount(),
-                Runtime.getRuntime().maxMemory() >> 20, Instant.now().toString(), null, null);
+                Runtime.getRuntime().maxMemory() >> 20, Instant.now().toString(), null, null, List.of());
+    }
+
+    /**
+     * This record with the invocations recorded in {@code dir}'s {@value #FILE} before it (that
+     * file's own and its {@code earlier}) as its {@code earlier}; unchanged where there is no such
+     * file or it cannot be read (a record is not worth failing a run for).
+     */
+    public RunRecord after(Path dir) {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return this;
+        }
+        try {
+            RunRecord before = JSON.readValue(file.toFile(), RunRecord.class);
+            List<RunRecord> all = new ArrayList<>(before.earlier());
+            all.add(before.withEarlier(List.of()));
+            return withEarlier(all);
+        } catch (IOException | RuntimeException e) {
+            return this;
+        }
+    }
+
+    /** Wall seconds of this invocation and the earlier ones recorded (those that finished). */
+    public double totalWallSeconds() {
+        double t = wallSeconds == null ? 0 : wallSeconds;
+        for (RunRecord r : earlier) {
+            t += r.wallSeconds() == null ? 0 : r.wallSeconds();
+        }
+        return t;
+    }
+
+    private RunRecord withEarlier(List<RunRecord> e) {
+        return new RunRecord(command, gitCommit, gitDirty, seeds, java, djl, pytorch, os, cores, gpus, maxMemoryMiB,
+                started, finished, wallSeconds, e);
     }
 
     /** The same record, finished now. */
     public RunRecord finish() {
         Instant end = Instant.now();
         return new RunRecord(command, gitCommit, gitDirty, seeds, java, djl, pytorch, os, cores, gpus, maxMemoryMiB,
-                started, end.toString(), (end.toEpochMilli() - Instant.parse(started).toEpochMilli()) / 1000.0);
+                started, end.toString(), (end.toEpochMilli() - Instant.parse(started).toEpochMilli()) / 1000.0, earlier);
     }
 
     /** Writes {@code run.json} and the resolved {@code config.yaml} into {@code dir}, atomically. */
