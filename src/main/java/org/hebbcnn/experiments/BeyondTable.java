@@ -57,11 +57,22 @@ public record BeyondTable(String dataset, boolean reduced, List<Row> rows, List<
      */
     static List<Row> paperRows(String dataset, Optional<ResultsTable> layerwise) {
         List<Row> rows = new ArrayList<>();
-        String source = "Lagani et al. (the paper)";
+        paperRow(rows, dataset, layerwise, "hpca", "paper-hpca", "the paper's HPCA network");
+        paperRow(rows, dataset, layerwise, "bp", "paper-bp", "the paper's backprop network");
+        return rows;
+    }
+
+    /**
+     * The row of the paper's {@code method} network at its best probed layer in the paper's
+     * layer-wise table (none where the paper has no figure on the dataset), with ours from the same
+     * cell of {@code layerwise}.
+     */
+    private static void paperRow(List<Row> rows, String dataset, Optional<ResultsTable> layerwise, String method,
+            String name, String what) {
         int bestLayer = 0;
         double best = Double.NEGATIVE_INFINITY;
-        for (int l = 1; l <= 5; l++) {
-            double v = PaperTables.layerwise(dataset, "hpca", l).map(PaperTables.Value::mean).orElse(Double.NaN);
+        for (int l = 1; l <= 5; l++) { // the paper's layer-wise tables probe layers 1-5
+            double v = PaperTables.layerwise(dataset, method, l).map(PaperTables.Value::mean).orElse(Double.NaN);
             if (v > best) {
                 best = v;
                 bestLayer = l;
@@ -69,14 +80,10 @@ public record BeyondTable(String dataset, boolean reduced, List<Row> rows, List<
         }
         if (bestLayer > 0) {
             final int layer = bestLayer;
-            rows.add(new Row("paper-hpca", "the paper's HPCA network, SGD probe on layer " + layer,
-                    layerwise.flatMap(t -> ours(t, "hpca", layer)).orElse(null), best, source, Double.NaN, Double.NaN,
-                    Double.NaN));
+            rows.add(new Row(name, what + ", SGD probe on layer " + layer,
+                    layerwise.flatMap(t -> ours(t, method, layer)).orElse(null), best, "Lagani et al. (the paper)",
+                    Double.NaN, Double.NaN, Double.NaN));
         }
-        PaperTables.layerwise(dataset, "bp", 6).ifPresent(v -> rows.add(new Row("paper-bp",
-                "the paper's backprop network (its own classifier)", layerwise.flatMap(t -> ours(t, "bp", 6)).orElse(null),
-                v.mean(), source, Double.NaN, Double.NaN, Double.NaN)));
-        return rows;
     }
 
     private static Optional<Summary> ours(ResultsTable t, String method, int layer) {
