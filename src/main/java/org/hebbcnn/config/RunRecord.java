@@ -68,15 +68,6 @@ public record RunRecord(String command, String gitCommit, boolean gitDirty, int 
         }
     }
 
-    /** Wall seconds of this invocation and the earlier ones recorded (those that finished). */
-    public double totalWallSeconds() {
-        double t = wallSeconds == null ? 0 : wallSeconds;
-        for (RunRecord r : earlier) {
-            t += r.wallSeconds() == null ? 0 : r.wallSeconds();
-        }
-        return t;
-    }
-
     private RunRecord withEarlier(List<RunRecord> e) {
         return new RunRecord(command, gitCommit, gitDirty, seeds, java, djl, pytorch, os, cores, gpus, maxMemoryMiB,
                 started, finished, wallSeconds, e);

@@ -8,17 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.data.Splits;
-import org.hebbcnn.features.FeatureStore;
 import org.hebbcnn.training.CheckpointedTraining;
-import org.hebbcnn.training.Evaluation;
 import org.hebbcnn.training.ProbeTraining;
 import org.hebbcnn.util.AtomicFiles;
 import org.hebbcnn.util.Djl;
@@ -29,8 +25,9 @@ import org.hebbcnn.util.InputError;
  * linear}), with what its experiment did not do: the training images' horizontal mirror images added
  * to the readout's training set ({@code flips}), other epochs, the network's last epoch. The probes
  * are the run's ({@link Workspace#probes}: its optimiser, schedule, batch, L2 and dropout; SHC and CHL
- * beside them) on the chosen layers; their features are computed once, in a store under the
- * readout's folder (deleted afterwards). The readout checkpoints every epoch in
+ * beside them) on the chosen layers, trained as the experiments train probes
+ * ({@link Workspace#probeWithStore}: features computed once, in a store under the readout's folder,
+ * deleted afterwards). The readout checkpoints every epoch in
  * {@code <run>/readout-linear[-flips][-last]/} and resumes from there; {@code <that folder>.json}
  * holds the results.
  */
@@ -121,8 +118,7 @@ public final class LinearReadoutExperiment {
             String key = ws.identity() + " | " + method + "/seed-" + seed + " network epoch " + networkEpoch + " layers "
                     + Arrays.toString(layers) + " flips " + settings.flips();
             claim(dir, key);
-            if (Files.isRegularFile(written) && CheckpointedTraining.latest(dir).isPresent()
-                    && CheckpointedTraining.readState(dir).epochsDone() >= epochs) {
+            if (Files.isRegularFile(written) && CheckpointedTraining.done(dir, epochs)) {
                 Report done = JSON.readValue(written.toFile(), Report.class);
                 if (done.epochs() == epochs) {
                     log.accept("linear readout of " + method + " seed " + seed + ": done earlier (" + written + ")");
@@ -137,22 +133,8 @@ public final class LinearReadoutExperiment {
             ImageSet validation = ws.validation(s);
             ProbeTraining probes = ws.probes(m, features, sizes, layers, s.numClasses(), readoutTrain, validation, s.test(),
                     norm, seed, epochs, method + " readout");
-            Map<String, ImageSet> sets = new LinkedHashMap<>();
-            sets.put("train", readoutTrain);
-            sets.put("validation", validation);
-            sets.put("test", s.test());
-            FeatureStore store = new FeatureStore(dir.resolve(Workspace.FEATURES), FeatureStore.DEFAULT_MEMORY_BUDGET_BYTES,
-                    sets, norm, features::apply, Evaluation.BATCH, key, m, log);
-            CheckpointedTraining.Outcome outcome;
-            try {
-                probes.readFeaturesFrom(store);
-                if (CheckpointedTraining.latest(dir).isEmpty() || CheckpointedTraining.readState(dir).epochsDone() < epochs) {
-                    store.build(); // not for a finished readout, which only reports
-                }
-                outcome = CheckpointedTraining.run(dir, epochs, probes, log);
-            } finally {
-                store.delete(); // a killed run leaves its files, which the next one resumes and then deletes
-            }
+            CheckpointedTraining.Outcome outcome = ws.probeWithStore(dir, dir.resolve(Workspace.FEATURES), key, epochs,
+                    probes, features, readoutTrain, validation, s.test(), norm, m);
             List<ProbeTraining.Result> results = new ArrayList<>();
             for (String kind : ProbeTraining.KINDS) {
                 for (int l : layers) {
@@ -160,7 +142,7 @@ public final class LinearReadoutExperiment {
                 }
             }
             report = new Report(method, seed, s.dataSeed(), networkEpoch, settings.lastEpoch() ? "last" : "selected",
-                    settings.flips(), epochs, train.size(), readoutTrain.size(), store.extractionSeconds(),
+                    settings.flips(), epochs, train.size(), readoutTrain.size(), Workspace.featureExtractionSeconds(dir),
                     Workspace.meanSeconds(outcome), results);
         }
         AtomicFiles.writeString(written, JSON.writeValueAsString(report));

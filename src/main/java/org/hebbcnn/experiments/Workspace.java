@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -457,8 +456,12 @@ public final class Workspace {
             ImageSet validation = validation(s);
             ProbeTraining probes = probes(m, layers, features, probedLayers, classes, train, validation, s.test(), norm,
                     seed, settings.probeEpochs(), method + " probes");
-            Outcome probed = probeWithStore(dir, probes, layers, all ? "" : " layers " + java.util.Arrays.toString(probedLayers),
-                    train, validation, s.test(), norm, m, net.outcome().state());
+            CheckpointedTraining.State network = net.outcome().state();
+            String key = identity() + " | " + dir.getParent().getFileName() + "/" + dir.getFileName() + " network epoch "
+                    + network.bestEpoch() + " of " + network.epochsDone()
+                    + (all ? "" : " layers " + java.util.Arrays.toString(probedLayers));
+            Outcome probed = probeWithStore(dir.resolve("probes"), dir.resolve(FEATURES), key, settings.probeEpochs(), probes,
+                    layers, train, validation, s.test(), norm, m);
             List<ProbeTraining.Result> results = new ArrayList<>();
             for (String kind : ProbeTraining.KINDS) {
                 for (int l : probes.layerNumbers()) {
@@ -494,38 +497,34 @@ public final class Workspace {
     }
 
     /**
-     * Trains (or resumes) {@code probes} reading the frozen network's layers from a feature store in
-     * {@code dir/}{@value #FEATURES}: computed once per image before the first probe epoch (unless
-     * the probes are done already), resumed from its completed chunks after a kill, deleted when the
-     * probes finish unless {@link #keepFeatures}, and deleted too when anything here fails (a killed
-     * process cannot clean up, which is why the chunks it leaves are reused).
+     * Trains (or resumes) {@code probes} for {@code epochs} epochs in {@code probesDir}, reading the
+     * frozen network's layers from a feature store in {@code featuresDir} made for {@code key}:
+     * computed once per image before the first epoch (unless the probes are done already; its time
+     * goes to {@value #FEATURE_EXTRACTION_JSON}), resumed from its completed chunks after a kill,
+     * deleted when the probes finish unless {@link #keepFeatures}, and deleted too when anything here
+     * fails (a killed process cannot clean up, which is why the chunks it leaves are reused).
      */
-    private Outcome probeWithStore(Path dir, ProbeTraining probes, ProbeTraining.Features layers,
-            String layersKey, ImageSet train, ImageSet validation, ImageSet test, Normalization norm, NDManager m,
-            CheckpointedTraining.State network) throws IOException {
-        Path probesDir = dir.resolve("probes");
-        Path featuresDir = dir.resolve(FEATURES);
+    Outcome probeWithStore(Path probesDir, Path featuresDir, String key, int epochs, ProbeTraining probes,
+            ProbeTraining.Features layers, ImageSet train, ImageSet validation, ImageSet test, Normalization norm,
+            NDManager m) throws IOException {
         Map<String, ImageSet> sets = new LinkedHashMap<>();
         sets.put("train", train);
         sets.put("validation", validation);
         sets.put("test", test);
-        String key = identity() + " | " + dir.getParent().getFileName() + "/" + dir.getFileName() + " network epoch "
-                + network.bestEpoch() + " of " + network.epochsDone() + layersKey;
         Outcome probed;
         try {
             // A store to keep goes to files even when it would fit in memory: memory is gone with the process.
             try (FeatureStore store = new FeatureStore(featuresDir, keepFeatures ? 0 : featureMemoryBytes, sets, norm, layers::apply,
                     Evaluation.BATCH, key, m, log)) {
                 probes.readFeaturesFrom(store);
-                Optional<Path> latest = CheckpointedTraining.latest(probesDir);
-                if (latest.isEmpty() || CheckpointedTraining.readState(probesDir).epochsDone() < settings.probeEpochs()) {
+                if (!CheckpointedTraining.done(probesDir, epochs)) {
                     store.build(); // before the first epoch, so that the epochs' times are the probes' alone
                     AtomicFiles.writeString(probesDir.resolve(FEATURE_EXTRACTION_JSON), String.format(Locale.ROOT,
                             "{\"seconds\": %.3f, \"images\": %d, \"bytes\": %d, \"inMemory\": %b}%n",
                             store.extractionSeconds(), train.size() + validation.size() + test.size(), store.bytes(),
                             store.inMemory()));
                 }
-                probed = CheckpointedTraining.run(probesDir, settings.probeEpochs(), probes, log);
+                probed = CheckpointedTraining.run(probesDir, epochs, probes, log);
             }
         } catch (IOException | RuntimeException | Error e) {
             try {

@@ -349,6 +349,11 @@ public final class CheckpointedTraining {
         return state;
     }
 
+    /** Whether the training in {@code dir} has a checkpoint of {@code epochs} epochs or more. */
+    public static boolean done(Path dir, int epochs) throws IOException {
+        return latest(dir).isPresent() && readState(dir).epochsDone() >= epochs;
+    }
+
     /** The loop state of the newest checkpoint in {@code dir} (which must hold one). */
     public static State readState(Path dir) throws IOException {
         Path latest = latest(dir).orElseThrow(() -> new IOException("no checkpoint in " + dir));
