@@ -25,7 +25,7 @@ import org.hebbcnn.util.InputError;
  */
 public final class NetworkSpec {
     /** The presets shipped as resources; {@code tryout} is the paper's network and the default. */
-    public static final List<String> PRESETS = List.of("tryout", "wide3", "softhebb", "miconi");
+    public static final List<String> PRESETS = List.of("tryout", "wide3", "softhebb", "softhebb-wide", "miconi");
     public static final String DEFAULT = "tryout";
     public static final Set<String> ACTIVATIONS = Set.of("relu", "none", "triangle");
     public static final Set<String> NORMS = Set.of("none", "batch", "batch-no-affine", "modified");

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code network describe}: the layer table of a network spec, without data or training. */
 @Command(name = "network", mixinStandardHelpOptions = true,
-        description = "Networks as data: the presets (tryout, wide3, softhebb, miconi) or a spec under 'network' in a config file.",
+        description = "Networks as data: the presets (tryout, wide3, softhebb, softhebb-wide, miconi) or a spec under 'network' in a config file.",
         subcommands = {NetworkCommand.Describe.class})
 public final class NetworkCommand implements Runnable {
     @Override

@@ -127,7 +127,8 @@ public final class ReadoutCommand implements Runnable {
             description = {"The run's own linear readout (its probes' optimiser, schedule, batch, L2 and dropout; SHC and "
                     + "CHL beside it) trained again on its frozen network, with what the experiment did not do: "
                     + "--flips adds the training images' horizontal mirror images to the readout's training set; "
-                    + "--epochs, --epoch last. Prints a table and writes readout-linear[-flips][-last].json beside the "
+                    + "--no-holdout trains on the validation images too; --epochs, --epoch last. Prints a table and "
+                    + "writes readout-linear[-flips][-noholdout][-last].json beside the "
                     + "run's result.json.",
                 "The features are computed once (a feature store in the readout's folder, deleted afterwards); the "
                     + "readout checkpoints every epoch and the same command resumes it."})
@@ -138,6 +139,11 @@ public final class ReadoutCommand implements Runnable {
         @Option(names = "--flips", description = "Train on the training images and their horizontal mirror images "
                 + "(twice the images per epoch).")
         boolean flips;
+
+        @Option(names = "--no-holdout", description = "Train on the validation images too and report the last epoch "
+                + "(nothing is left to select on): SoftHebb's authors train their readout on all 50,000 CIFAR-10 "
+                + "training images and report its last epoch.")
+        boolean noHoldout;
 
         @Option(names = "--epochs", defaultValue = "0", description = "Readout epochs (default: the run's probe epochs).")
         int epochs;
@@ -157,7 +163,7 @@ public final class ReadoutCommand implements Runnable {
             Consumer<String> log = lines(w);
             LinearReadoutExperiment experiment = new LinearReadoutExperiment(run.out, run.dataDir, log);
             LinearReadoutExperiment.Report report = experiment.run(new LinearReadoutExperiment.Settings(run.method,
-                    run.seed, run.layerArray(), epochs, flips, epoch.equals("last")));
+                    run.seed, run.layerArray(), epochs, flips, noHoldout, epoch.equals("last")));
             w.println();
             w.print(report.toMarkdown());
             w.println("written: " + experiment.written());

@@ -23,12 +23,14 @@ import org.hebbcnn.util.InputError;
 /**
  * The run's own linear readout trained again on a finished run's frozen network ({@code readout
  * linear}), with what its experiment did not do: the training images' horizontal mirror images added
- * to the readout's training set ({@code flips}), other epochs, the network's last epoch. The probes
+ * to the readout's training set ({@code flips}), the validation images added to it as well
+ * ({@code noHoldout}: SoftHebb's authors train their readout on all 50,000 CIFAR-10 training images and
+ * report its last epoch), other epochs, the network's last epoch. The probes
  * are the run's ({@link Workspace#probes}: its optimiser, schedule, batch, L2 and dropout; SHC and CHL
  * beside them) on the chosen layers, trained as the experiments train probes
  * ({@link Workspace#probeWithStore}: features computed once, in a store under the readout's folder,
  * deleted afterwards). The readout checkpoints every epoch in
- * {@code <run>/readout-linear[-flips][-last]/} and resumes from there; {@code <that folder>.json}
+ * {@code <run>/readout-linear[-flips][-noholdout][-last]/} and resumes from there; {@code <that folder>.json}
  * holds the results.
  */
 public final class LinearReadoutExperiment {
@@ -42,41 +44,50 @@ public final class LinearReadoutExperiment {
      * @param layers    the network's layers to read (empty: the top layer the run's probes read)
      * @param epochs    readout epochs (0: the run's probe epochs)
      * @param flips     add the training images' horizontal mirror images to the readout's training set
+     * @param noHoldout train on the validation images too and report the last readout epoch (nothing is
+     *                  left to select on)
      * @param lastEpoch the network at its last epoch, else at its selected one (the run's probes')
      */
-    public record Settings(String method, int seed, int[] layers, int epochs, boolean flips, boolean lastEpoch) {
+    public record Settings(String method, int seed, int[] layers, int epochs, boolean flips, boolean noHoldout,
+            boolean lastEpoch) {
         /** The readout's folder name under the run's. */
         String folder() {
-            return "readout-linear" + (flips ? "-flips" : "") + (lastEpoch ? "-last" : "");
+            return "readout-linear" + (flips ? "-flips" : "") + (noHoldout ? "-noholdout" : "") + (lastEpoch ? "-last" : "");
         }
     }
 
     /**
      * What {@code <folder>.json} holds.
      *
-     * @param trainImages    training images, before flips
+     * @param noHoldout      the readout trained on the validation images too; results at its last epoch,
+     *                       validation NaN
+     * @param trainImages    training images (with the validation images under noHoldout), before flips
      * @param readoutImages  images in one readout epoch (twice trainImages with flips)
      * @param featureSeconds computing the features (the network's forward passes)
      * @param epochSeconds   mean seconds of a readout epoch
-     * @param results        each probe's test top-1 at its best validation epoch
+     * @param results        each probe's test top-1 at its best validation epoch (noHoldout: its last)
      */
     public record Report(String method, int seed, long dataSeed, int networkEpoch, String epochChoice, boolean flips,
-            int epochs, int trainImages, int readoutImages, double featureSeconds, double epochSeconds,
+            boolean noHoldout, int epochs, int trainImages, int readoutImages, double featureSeconds, double epochSeconds,
             List<ProbeTraining.Result> results) {
         /** One row per probe, accuracies in percent. */
         public String toMarkdown() {
             StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "Linear readout of %s seed %d (%s epoch %d; "
-                    + "%d training images%s; %d epochs; features %.0f s, %.1f s per epoch)%n%n", method, seed, epochChoice,
-                    networkEpoch, trainImages, flips ? " and their horizontal flips" : "", epochs, featureSeconds,
-                    epochSeconds));
-            b.append("| readout | layer | best epoch | validation top-1 | test top-1 | test top-5 |\n");
+                    + "%d %s images%s; %d epochs; features %.0f s, %.1f s per epoch)%n%n", method, seed, epochChoice,
+                    networkEpoch, trainImages, noHoldout ? "training and validation" : "training",
+                    flips ? " and their horizontal flips" : "", epochs, featureSeconds, epochSeconds));
+            b.append(noHoldout ? "| readout | layer | last epoch | validation top-1 | test top-1 | test top-5 |\n"
+                    : "| readout | layer | best epoch | validation top-1 | test top-1 | test top-5 |\n");
             b.append("|---|---|---|---|---|---|\n");
             for (ProbeTraining.Result r : results) {
-                b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f | %s |%n", r.kind(), r.layer(),
-                        r.bestEpoch(), 100 * r.validation(), 100 * r.testTop1(),
-                        Double.isNaN(r.testTop5()) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * r.testTop5())));
+                b.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.2f | %s |%n", r.kind(), r.layer(),
+                        r.bestEpoch(), percent(r.validation()), 100 * r.testTop1(), percent(r.testTop5())));
             }
             return b.toString();
+        }
+
+        private static String percent(double fraction) {
+            return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.2f", 100 * fraction);
         }
     }
 
@@ -112,11 +123,15 @@ public final class LinearReadoutExperiment {
             TrainedNetwork net = ws.base(method, seed, m, norm); // finished: checked above, so nothing trains
             int[] layers = FinishedRun.layers(settings.layers(), net, ws);
             int networkEpoch = settings.lastEpoch() ? net.outcome().state().epochsDone() : net.outcome().state().bestEpoch();
-            ImageSet train = ws.train(s);
+            ImageSet validation = ws.validation(s);
+            // under noHoldout the validation images are still scored each epoch (cheap: their features are
+            // cached), but nothing is selected on them
+            ImageSet train = settings.noHoldout()
+                    ? ws.train(s).concat(validation, ws.train(s).name() + "+validation") : ws.train(s);
             ImageSet readoutTrain = settings.flips()
                     ? train.concat(train.flippedHorizontally(train.name() + "-flipped"), train.name() + "+flipped") : train;
             String key = ws.identity() + " | " + method + "/seed-" + seed + " network epoch " + networkEpoch + " layers "
-                    + Arrays.toString(layers) + " flips " + settings.flips();
+                    + Arrays.toString(layers) + " flips " + settings.flips() + (settings.noHoldout() ? " no-holdout" : "");
             claim(dir, key);
             if (Files.isRegularFile(written) && CheckpointedTraining.done(dir, epochs)) {
                 Report done = JSON.readValue(written.toFile(), Report.class);
@@ -126,11 +141,11 @@ public final class LinearReadoutExperiment {
                 }
             }
             log.accept(String.format(Locale.ROOT, "linear readout of %s seed %d: network at its %s epoch %d, layers %s, "
-                    + "%d epochs on %d images%s", method, seed, settings.lastEpoch() ? "last" : "selected", networkEpoch,
-                    Arrays.toString(layers), epochs, readoutTrain.size(), settings.flips() ? " (with flips)" : ""));
+                    + "%d epochs on %d images%s%s", method, seed, settings.lastEpoch() ? "last" : "selected", networkEpoch,
+                    Arrays.toString(layers), epochs, readoutTrain.size(), settings.flips() ? " (with flips)" : "",
+                    settings.noHoldout() ? " (validation images included; the last epoch is reported)" : ""));
             ProbeTraining.Features features = x -> Workspace.pick(net.features(x), layers);
             long[] sizes = Arrays.stream(layers).mapToLong(ws.plan(s)::features).toArray();
-            ImageSet validation = ws.validation(s);
             ProbeTraining probes = ws.probes(m, features, sizes, layers, s.numClasses(), readoutTrain, validation, s.test(),
                     norm, seed, epochs, method + " readout");
             CheckpointedTraining.Outcome outcome = ws.probeWithStore(dir, dir.resolve(Workspace.FEATURES), key, epochs,
@@ -138,11 +153,11 @@ public final class LinearReadoutExperiment {
             List<ProbeTraining.Result> results = new ArrayList<>();
             for (String kind : ProbeTraining.KINDS) {
                 for (int l : layers) {
-                    results.add(probes.result(kind, l, 1));
+                    results.add(settings.noHoldout() ? probes.lastResult(kind, l) : probes.result(kind, l, 1));
                 }
             }
             report = new Report(method, seed, s.dataSeed(), networkEpoch, settings.lastEpoch() ? "last" : "selected",
-                    settings.flips(), epochs, train.size(), readoutTrain.size(), Workspace.featureExtractionSeconds(dir),
+                    settings.flips(), settings.noHoldout(), epochs, train.size(), readoutTrain.size(), Workspace.featureExtractionSeconds(dir),
                     Workspace.meanSeconds(outcome), results);
         }
         AtomicFiles.writeString(written, JSON.writeValueAsString(report));

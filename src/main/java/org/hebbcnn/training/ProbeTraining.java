@@ -285,10 +285,28 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
      * in top-{@code selectionTopK} (the earliest on ties) and its scores.
      */
     public Result result(String kind, int layer, int selectionTopK) {
-        int position = java.util.stream.IntStream.range(0, layers).filter(i -> numbers[i] == layer).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("layer " + layer + " is not probed")) + 1;
-        Result r = select(history, kind, position, selectionTopK);
+        Result r = select(history, kind, position(layer), selectionTopK);
         return new Result(r.kind(), layer, r.bestEpoch(), r.validation(), r.testTop1(), r.testTop5());
+    }
+
+    /**
+     * The outcome of probe {@code kind} on {@code layer} at the last epoch trained, with no selection:
+     * for a readout that trained on its validation images too, whose validation score (NaN here)
+     * would measure nothing.
+     */
+    public Result lastResult(String kind, int layer) {
+        if (history.isEmpty()) {
+            throw new IllegalStateException("no probe epoch has been scored yet");
+        }
+        EpochScores last = history.get(history.size() - 1);
+        int i = index(kind, position(layer));
+        return new Result(kind, layer, last.epoch(), Double.NaN, last.testTop1()[i], last.testTop5()[i]);
+    }
+
+    /** 1-based position of the network's layer {@code layer} among the probed ones. */
+    private int position(int layer) {
+        return java.util.stream.IntStream.range(0, layers).filter(i -> numbers[i] == layer).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("layer " + layer + " is not probed")) + 1;
     }
 
     /** The network's numbers of the probed layers. */

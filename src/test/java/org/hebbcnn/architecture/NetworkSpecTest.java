@@ -49,6 +49,25 @@ class NetworkSpecTest {
         assertTrue(p.describe().contains("wide3"));
     }
 
+    /** The authors' doubleNeurons preset: SoftHebb's network with every layer twice as wide, nothing else changed. */
+    @Test
+    void softhebbWideIsSoftHebbAtTwiceTheWidth() {
+        NetworkPlan wide = NetworkSpec.preset("softhebb-wide").plan(CIFAR, 10);
+        NetworkPlan base = NetworkSpec.preset("softhebb").plan(CIFAR, 10);
+        assertEquals(base.depth(), wide.depth());
+        for (int l = 1; l < base.depth(); l++) {
+            long[] b = base.layer(l).output();
+            assertArrayEquals(new long[] {2 * b[0], b[1], b[2]}, wide.layer(l).output(), "layer " + l);
+        }
+        assertEquals(49152, wide.features(3));
+        // every layer setting but the width is the same (rules, t, lr, activations, pooling)
+        String narrow = NetworkSpec.preset("softhebb").canonical().get("layers").toString();
+        assertTrue(narrow.contains("\"width\":96") && narrow.contains("\"t\":0.65"), narrow);
+        assertEquals(narrow.replace("\"width\":1536", "\"width\":3072").replace("\"width\":384", "\"width\":768")
+                .replace("\"width\":96", "\"width\":192"),
+                NetworkSpec.preset("softhebb-wide").canonical().get("layers").toString());
+    }
+
     @Test
     void everyPresetParsesAndPlans() {
         for (String name : NetworkSpec.PRESETS) {

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code readout ridge}: on a folder that holds no run it refuses in one line; end to end, on the
  * protocol folder of a tiny {@code experiment beyond --protocols miconi} run (its network shrunk by
  * --set), it fits the ridge with flips and an alpha grid on two layers, prints the table, writes
- * ridge.json beside result.json and leaves no feature store behind.
+ * ridge.json beside result.json and leaves no feature store behind; {@code readout linear} trains the
+ * run's probes again with flips, resumes, refuses another readout's folder, and with
+ * {@code --no-holdout} trains on the validation images too and reports the last epoch.
  */
 class ReadoutCommandTest {
     /** Two small hwta layers (Miconi's rule, one winner per position) and the classifier; no ZCA, to stay fast. */
@@ -116,5 +118,20 @@ class ReadoutCommandTest {
                 "1", "--epochs", "2", "--progress", "none");
         assertEquals(2, other.code(), other.output());
         assertTrue(other.output().contains("holds a readout of other settings"), other.output());
+
+        // --no-holdout: the validation images join the training set and the last epoch is reported
+        CliRunner.Result all = CliRunner.run("readout", "linear", "--out", protocol.toString(), "--no-holdout", "--epochs",
+                "3", "--progress", "none");
+        assertEquals(0, all.code(), all.output());
+        assertTrue(all.output().contains("| readout | layer | last epoch | validation top-1 |"), all.output());
+        JsonNode noHoldout = new ObjectMapper().readTree(run.resolve("readout-linear-noholdout.json").toFile());
+        assertTrue(noHoldout.get("noHoldout").asBoolean());
+        assertEquals(300, noHoldout.get("trainImages").asInt(), "260 training and 40 validation images");
+        assertEquals(300, noHoldout.get("readoutImages").asInt());
+        for (JsonNode probe : noHoldout.get("results")) {
+            assertEquals(3, probe.get("bestEpoch").asInt(), "the last epoch, whatever validation says: " + probe);
+            assertTrue(Double.isNaN(probe.get("validation").asDouble(0)), "no validation score: " + probe);
+        }
+        assertFalse(flips.get("noHoldout").asBoolean(), "the flips readout held its validation images out");
     }
 }

@@ -89,6 +89,9 @@ class LayerwiseExperimentTest {
         assertEquals(Set.of("bp/1", "bp/2", "bp/3", "bp-shc/1", "bp-shc/2", "bp-chl/1", "bp-chl/2", "hpca/1", "hpca/2",
                 "hpca/3", "hpca-shc/1", "hpca-shc/2", "hpca-chl/1", "hpca-chl/2"), keys);
         assertTrue(Files.readString(out.resolve("config.yaml")).contains("small3"), "config.yaml records the spec");
+        String notes = root.get("notes").toString();
+        assertFalse(notes.contains("(paper: 20)") || notes.contains("deviates from the paper's schedule"),
+                "the paper's schedule is no yardstick for another network: " + notes);
     }
 
     /** {@code rule: chl} on a spec's classifier: the Hebbian network's own classifier learns by CHL, end to end. */
@@ -233,6 +236,9 @@ class LayerwiseExperimentTest {
         JsonNode root = JSON.readTree(out.resolve(ResultsTable.RESULTS_JSON).toFile());
         assertTrue(root.get("quick").asBoolean());
         assertTrue(Files.readString(out.resolve(ResultsTable.TABLE_MD)).contains(ResultsTable.QUICK_BANNER));
+        String notes = root.get("notes").toString();
+        assertTrue(notes.contains("(paper: 20)") && notes.contains("deviates from the paper's schedule"),
+                "the paper's network is held to the paper's schedule: " + notes);
         for (JsonNode row : root.get("rows")) {
             assertEquals("top1", row.get("metric").asText());
         }
