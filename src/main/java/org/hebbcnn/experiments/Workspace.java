@@ -14,7 +14,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
-import org.hebbcnn.architecture.NetworkSpec;
 import org.hebbcnn.config.Hyperparameters;
 import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.config.ProbeOptions;
@@ -428,7 +427,7 @@ public final class Workspace {
             return done;
         }
         log.accept(String.format(Locale.ROOT, "== %s, seed %d (data seed %d): %s", method, seed,
-                DATA_SEED_BASE + seed, settings.describe()));
+                DATA_SEED_BASE + seed, settings.describe(spec().equals(NetworkSpec.tryout()))));
         Splits s = splits(seed);
         int classes = s.numClasses();
         int k5 = Math.min(5, classes);
