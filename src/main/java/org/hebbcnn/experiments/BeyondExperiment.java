@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.hebbcnn.config.ExperimentConfig;
 import org.hebbcnn.config.LayerwiseSettings;
@@ -63,6 +64,7 @@ public final class BeyondExperiment {
             reduced |= s.quick();
             List<LayerwiseRun> runs = new ArrayList<>();
             List<Double> featureSeconds = new ArrayList<>();
+            Map<String, List<LinearReadoutExperiment.Report>> readouts = new TreeMap<>();
             for (String method : s.methods()) {
                 for (int seed = 0; seed < s.seeds(); seed++) {
                     Path base = ws.baseDir(method, seed);
@@ -71,9 +73,14 @@ public final class BeyondExperiment {
                     if (f > 0) {
                         featureSeconds.add(f);
                     }
+                    LinearReadoutExperiment.finished(base)
+                            .forEach((folder, r) -> readouts.computeIfAbsent(folder, k -> new ArrayList<>()).add(r));
                 }
             }
-            rows.add(BeyondTable.protocolRow(p, dataset, runs, ws::networkEpochs, s.probeEpochs(), featureSeconds));
+            BeyondTable.Row protocolRow = BeyondTable.protocolRow(p, dataset, runs, ws::networkEpochs, s.probeEpochs(),
+                    featureSeconds);
+            rows.add(protocolRow);
+            rows.addAll(BeyondTable.readoutRows(protocolRow, readouts));
             notes.add(p.name() + ": " + (ws.greedy() ? "greedy (each hidden layer learns alone in turn, its epochs "
                     + "each), " : "") + s.describe(false) + "; readout " + ws.hyperparameters().probesNote() + ". "
                     + p.source() + ".");

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hebbcnn.config.Protocol;
+import org.hebbcnn.training.ProbeTraining;
 import org.hebbcnn.util.Statistics.Summary;
 import org.hebbcnn.reports.BeyondSection;
 import org.hebbcnn.reports.PaperTables;
@@ -19,7 +21,8 @@ import org.hebbcnn.util.AtomicFiles;
 /**
  * The "beyond the paper" table: each published protocol's test top-1 as measured here beside the
  * figure its authors published, with the wall time of its three phases (unsupervised training,
- * feature extraction, readout); then the paper's own best HPCA probe and backprop network, ours
+ * feature extraction, readout), and a row for each readout trained again on its networks
+ * ({@code readout linear}); then the paper's own best HPCA probe and backprop network, ours
  * (from a layer-wise results folder, when given) beside the paper's.
  *
  * @param ours        mean test top-1 (percent) over seeds and its 95% half-width; null when not measured
@@ -43,6 +46,32 @@ public record BeyondTable(String dataset, boolean reduced, List<Row> rows, List<
                 runs.stream().mapToDouble(r -> r.networkSecondsPerEpoch() * networkEpochs.applyAsInt(r.method())).average().orElse(Double.NaN),
                 featureSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
                 runs.stream().mapToDouble(r -> r.probeSecondsPerEpoch() * probeEpochs).average().orElse(Double.NaN));
+    }
+
+    /**
+     * A row per readout trained again on the protocol's networks ({@code readout linear}; by folder
+     * name, each with the seeds it ran on): the linear readout's test top-1 on its top layer, the
+     * protocol's unsupervised time, and the readout's own feature and epoch times.
+     */
+    static List<Row> readoutRows(Row protocol, Map<String, List<LinearReadoutExperiment.Report>> readouts) {
+        List<Row> rows = new ArrayList<>();
+        readouts.forEach((folder, reports) -> {
+            if (reports.isEmpty()) {
+                return;
+            }
+            LinearReadoutExperiment.Report first = reports.get(0);
+            double[] top1 = reports.stream().mapToDouble(r -> 100 * r.results().stream().filter(p -> p.kind().equals("sgd"))
+                    .max(java.util.Comparator.comparingInt(ProbeTraining.Result::layer)).orElseThrow().testTop1()).toArray();
+            String what = "the same networks, the readout trained again" + (first.flips() ? " with the training images' "
+                    + "mirror images" : "") + (first.noHoldout() ? " on the validation images too (its last epoch, as "
+                    + "SoftHebb's authors report it)" : "") + (first.epochChoice().equals("last") ? ", network at its last "
+                    + "epoch" : "") + " (readout linear; " + reports.size() + " seed(s))";
+            rows.add(new Row(protocol.name() + " " + folder, what, Statistics.summarize(top1), protocol.published(),
+                    protocol.publishedBy(), protocol.unsupervised(),
+                    reports.stream().mapToDouble(LinearReadoutExperiment.Report::featureSeconds).average().orElse(Double.NaN),
+                    reports.stream().mapToDouble(r -> r.epochSeconds() * r.epochs()).average().orElse(Double.NaN)));
+        });
+        return rows;
     }
 
     /** The SGD probe on the highest probed layer. */

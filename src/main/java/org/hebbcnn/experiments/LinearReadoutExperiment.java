@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.hebbcnn.data.ImageSet;
 import org.hebbcnn.data.Normalization;
 import org.hebbcnn.data.Splits;
@@ -162,6 +165,29 @@ public final class LinearReadoutExperiment {
         }
         AtomicFiles.writeString(written, JSON.writeValueAsString(report));
         return report;
+    }
+
+    /**
+     * The readouts finished on the run in {@code runDir}, by their folder's name
+     * ({@code readout-linear[-flips][-noholdout][-last]}), in name order; an unreadable report is skipped.
+     */
+    public static Map<String, Report> finished(Path runDir) {
+        Map<String, Report> found = new TreeMap<>();
+        try (Stream<Path> files = Files.isDirectory(runDir) ? Files.list(runDir) : Stream.empty()) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.startsWith("readout-linear") && name.endsWith(".json") && Files.isRegularFile(f)) {
+                    try {
+                        found.put(name.substring(0, name.length() - ".json".length()), JSON.readValue(f.toFile(), Report.class));
+                    } catch (IOException e) {
+                        // a damaged report is one readout fewer in the table, not a failed experiment
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable folder holds no readout this table can show
+        }
+        return found;
     }
 
     /** The report the last {@link #run} wrote. */

@@ -133,5 +133,16 @@ class ReadoutCommandTest {
             assertTrue(Double.isNaN(probe.get("validation").asDouble(0)), "no validation score: " + probe);
         }
         assertFalse(flips.get("noHoldout").asBoolean(), "the flips readout held its validation images out");
+
+        // the beyond table, written again, has a row for each readout trained on the protocol's networks
+        CliRunner.Result table = CliRunner.run("experiment", "beyond", "--protocols", "miconi", "--data-dir",
+                data.toString(), "--seeds", "1", "--epochs", "1", "--probe-epochs", "1", "--progress", "none", "--set",
+                SMALL, "--set", "validationSize=40", "--out", out.toString());
+        assertEquals(0, table.code(), table.output());
+        JsonNode beyond = new ObjectMapper().readTree(out.resolve("beyond.json").toFile());
+        java.util.List<String> names = new java.util.ArrayList<>();
+        beyond.get("rows").forEach(row -> names.add(row.get("name").asText()));
+        assertTrue(names.containsAll(java.util.List.of("miconi", "miconi readout-linear-flips",
+                "miconi readout-linear-noholdout")), names.toString());
     }
 }
