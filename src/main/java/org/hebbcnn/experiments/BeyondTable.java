@@ -60,8 +60,7 @@ public record BeyondTable(String dataset, boolean reduced, List<Row> rows, List<
                 return;
             }
             LinearReadoutExperiment.Report first = reports.get(0);
-            double[] top1 = reports.stream().mapToDouble(r -> 100 * r.results().stream().filter(p -> p.kind().equals("sgd"))
-                    .max(java.util.Comparator.comparingInt(ProbeTraining.Result::layer)).orElseThrow().testTop1()).toArray();
+            double[] top1 = reports.stream().mapToDouble(r -> 100 * topSgd(r.results()).testTop1()).toArray();
             String what = "the same networks, the readout trained again" + (first.flips() ? " with the training images' "
                     + "mirror images" : "") + (first.noHoldout() ? " on the validation images too (its last epoch, as "
                     + "SoftHebb's authors report it)" : "") + (first.epochChoice().equals("last") ? ", network at its last "
@@ -75,9 +74,14 @@ public record BeyondTable(String dataset, boolean reduced, List<Row> rows, List<
     }
 
     /** The SGD probe on the highest probed layer. */
-    static org.hebbcnn.training.ProbeTraining.Result topProbe(LayerwiseRun r) {
-        return r.probes().stream().filter(p -> p.kind().equals("sgd"))
-                .max(java.util.Comparator.comparingInt(org.hebbcnn.training.ProbeTraining.Result::layer)).orElseThrow();
+    static ProbeTraining.Result topProbe(LayerwiseRun r) {
+        return topSgd(r.probes());
+    }
+
+    /** The SGD probe (the linear readout) on the highest layer among {@code probes}. */
+    private static ProbeTraining.Result topSgd(List<ProbeTraining.Result> probes) {
+        return probes.stream().filter(p -> p.kind().equals("sgd"))
+                .max(java.util.Comparator.comparingInt(ProbeTraining.Result::layer)).orElseThrow();
     }
 
     /**

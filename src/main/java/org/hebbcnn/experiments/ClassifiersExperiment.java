@@ -44,7 +44,7 @@ public final class ClassifiersExperiment {
         boolean top5 = PaperTables.metric(s.dataset()).map("top5"::equals).orElse(false);
         ResultsTable.Builder b = ResultsTable.builder("classifiers", s.dataset()).quick(s.quick()).seeds(s.seeds());
         b.note(s.describe());
-        b.paperNetwork(workspace.spec().equals(org.hebbcnn.architecture.NetworkSpec.tryout()), workspace.spec().name());
+        b.paperNetwork(workspace.paperNetwork(), workspace.spec().name());
         b.note("Probes on the frozen backprop network's layers: " + workspace.hyperparameters().probesNote()
                 + ". Epochs: each probe's epoch of best validation accuracy (1-based).");
         for (String c : CLASSIFIERS) {

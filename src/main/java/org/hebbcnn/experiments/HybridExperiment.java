@@ -82,7 +82,7 @@ public final class HybridExperiment {
         LayerwiseSettings s = workspace.settings();
         ResultsTable.Builder b = ResultsTable.builder("hybrid", s.dataset()).quick(s.quick()).seeds(s.seeds());
         b.note(s.describe());
-        b.paperNetwork(workspace.spec().equals(org.hebbcnn.architecture.NetworkSpec.tryout()), workspace.spec().name());
+        b.paperNetwork(workspace.paperNetwork(), workspace.spec().name());
         b.note("Built bottom-up: the lowest run of letters is a frozen slice of the base network (backprop, or "
                 + "Hebbian with the rule); each later run of letters is a fresh network trained from its first layer "
                 + "up on the frozen layers under it (B by the baseline's SGD, " + workspace.hyperparameters().scheduleNote() + ", L2 "

@@ -2,7 +2,6 @@ package org.hebbcnn.experiments;
 
 import org.hebbcnn.config.LayerwiseSettings;
 import org.hebbcnn.util.Statistics;
-import org.hebbcnn.architecture.NetworkSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -84,9 +83,7 @@ public final class LayerwiseExperiment {
         String metric = top5 ? "top5" : "top1";
         ResultsTable.Builder b = ResultsTable.builder("layerwise", settings.dataset()).quick(settings.quick())
                 .seeds(settings.seeds());
-        // the paper's 20 + 20 epochs are a yardstick for its own network only, not for a protocol's or a
-        // user's network, which have schedules of their own
-        boolean paperNetwork = workspace.spec().equals(NetworkSpec.tryout());
+        boolean paperNetwork = workspace.paperNetwork();
         b.note(settings.describe(paperNetwork));
         b.paperNetwork(paperNetwork, workspace.spec().name());
         int depth = workspace.spec().depth();

@@ -66,7 +66,7 @@ public final class RetrainExperiment {
         LayerwiseSettings s = workspace.settings();
         ResultsTable.Builder b = ResultsTable.builder("retrain", s.dataset()).quick(s.quick()).seeds(s.seeds());
         b.note(s.describe());
-        b.paperNetwork(workspace.spec().equals(org.hebbcnn.architecture.NetworkSpec.tryout()), workspace.spec().name());
+        b.paperNetwork(workspace.paperNetwork(), workspace.spec().name());
         b.note("Top layers retrained on the frozen layers of the backprop base. BP: the top two layers retrained by backprop "
                 + "(BBBB|BG for the paper's network; the paper's BP row is its base network, shown beside it). Epochs: epoch of best validation "
                 + "accuracy (1-based) of the retrained layers.");

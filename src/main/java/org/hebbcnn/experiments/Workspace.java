@@ -162,6 +162,14 @@ public final class Workspace {
         return identity;
     }
 
+    /**
+     * Whether the network is the paper's try-out network, the only one the paper's figures and its
+     * 20 + 20 epoch schedule are a yardstick for (a protocol's or a user's network has its own).
+     */
+    public boolean paperNetwork() {
+        return spec().equals(NetworkSpec.tryout());
+    }
+
     /** The network every base and stage of this workspace is built from. */
     public NetworkSpec spec() {
         return spec;
@@ -427,7 +435,7 @@ public final class Workspace {
             return done;
         }
         log.accept(String.format(Locale.ROOT, "== %s, seed %d (data seed %d): %s", method, seed,
-                DATA_SEED_BASE + seed, settings.describe(spec().equals(NetworkSpec.tryout()))));
+                DATA_SEED_BASE + seed, settings.describe(paperNetwork())));
         Splits s = splits(seed);
         int classes = s.numClasses();
         int k5 = Math.min(5, classes);
