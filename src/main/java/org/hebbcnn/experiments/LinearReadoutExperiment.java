@@ -152,6 +152,9 @@ public final class LinearReadoutExperiment {
             long[] sizes = Arrays.stream(layers).mapToLong(ws.plan(s)::features).toArray();
             ProbeTraining probes = ws.probes(m, features, sizes, layers, s.numClasses(), readoutTrain, validation, s.test(),
                     norm, seed, epochs, method + " readout");
+            if (settings.noHoldout()) {
+                probes.validationSeenInTraining();
+            }
             CheckpointedTraining.Outcome outcome = ws.probeWithStore(dir, dir.resolve(Workspace.FEATURES), key, epochs,
                     probes, features, readoutTrain, validation, s.test(), norm, m);
             List<ProbeTraining.Result> results = new ArrayList<>();

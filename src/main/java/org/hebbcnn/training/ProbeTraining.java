@@ -89,6 +89,7 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
     private FeatureSource source;
     /** The network's number of each probed layer (1..layers unless {@link #numberLayers} says otherwise). */
     private int[] numbers;
+    private boolean validationSeen;
 
     /**
      * @param layerFeatures flattened output size of each probed layer 1..n (see
@@ -130,6 +131,20 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
         }
         numbers = layerNumbers.clone();
         return this;
+    }
+
+    /**
+     * The validation images are among the training images (a readout trained on both, reported at
+     * its last epoch): the log then says so beside each epoch's validation figure. Returns this.
+     */
+    public ProbeTraining validationSeenInTraining() {
+        validationSeen = true;
+        return this;
+    }
+
+    @Override
+    public String formatValidation(double validation) {
+        return String.format("%.2f%%%s", 100 * validation, validationSeen ? " (images it trains on, not selected on)" : "");
     }
 
     /** The SGD probes train with Adam (L2 {@code weightDecay}) and this dropout instead of Nesterov SGD. */

@@ -97,6 +97,8 @@ class ReadoutCommandTest {
         assertEquals(0, lin.code(), lin.output());
         assertTrue(lin.output().contains("| readout | layer | best epoch | validation top-1 | test top-1 | test top-5 |"),
                 lin.output());
+        assertTrue(lin.output().contains("epoch 2/2: validation ") && !lin.output().contains("images it trains on"),
+                lin.output());
         JsonNode flips = new ObjectMapper().readTree(run.resolve("readout-linear-flips.json").toFile());
         assertEquals(260, flips.get("trainImages").asInt());
         assertEquals(520, flips.get("readoutImages").asInt(), "the training images and their mirror images");
@@ -124,6 +126,8 @@ class ReadoutCommandTest {
                 "3", "--progress", "none");
         assertEquals(0, all.code(), all.output());
         assertTrue(all.output().contains("| readout | layer | last epoch | validation top-1 |"), all.output());
+        assertTrue(all.output().contains("epoch 3/3: validation ") && all.output().contains("(images it trains on, not "
+                + "selected on)"), "the log says the validation figure is on images it trains on: " + all.output());
         JsonNode noHoldout = new ObjectMapper().readTree(run.resolve("readout-linear-noholdout.json").toFile());
         assertTrue(noHoldout.get("noHoldout").asBoolean());
         assertEquals(300, noHoldout.get("trainImages").asInt(), "260 training and 40 validation images");
