@@ -77,7 +77,9 @@ public final class BeyondExperiment {
                             .forEach((folder, r) -> readouts.computeIfAbsent(folder, k -> new ArrayList<>()).add(r));
                 }
             }
-            BeyondTable.Row protocolRow = BeyondTable.protocolRow(p, dataset, runs, ws::networkEpochs, s.probeEpochs(),
+            // a run of another network (--set network=...) says so in its row: the protocol's name alone would claim its network
+            String network = ws.spec().equals(p.configuration(dataset).networkSpec()) ? null : ws.spec().name();
+            BeyondTable.Row protocolRow = BeyondTable.protocolRow(p, network, dataset, runs, ws::networkEpochs, s.probeEpochs(),
                     featureSeconds);
             rows.add(protocolRow);
             rows.addAll(BeyondTable.readoutRows(protocolRow, readouts));

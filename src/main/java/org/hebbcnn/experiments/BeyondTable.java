@@ -37,12 +37,16 @@ public record BeyondTable(String dataset, boolean reduced, List<Row> rows, List<
     public record Row(String name, String what, Summary ours, Double published, String publishedBy, double unsupervised,
             double features, double readout) {}
 
-    /** The row of a protocol run by the layer-wise experiment: its readout on the probed top layer. */
-    static Row protocolRow(Protocol p, String dataset, List<LayerwiseRun> runs,
+    /**
+     * The row of a protocol run by the layer-wise experiment: its readout on the probed top layer.
+     * {@code network}: the network's name when it is not the protocol's own (a {@code --set network=}),
+     * null otherwise.
+     */
+    static Row protocolRow(Protocol p, String network, String dataset, List<LayerwiseRun> runs,
             java.util.function.ToIntFunction<String> networkEpochs, int probeEpochs, List<Double> featureSeconds) {
         Summary ours = runs.isEmpty() ? null : Statistics.summarize(runs.stream()
                 .mapToDouble(r -> 100 * topProbe(r).testTop1()).toArray());
-        return new Row(p.name(), p.title(), ours, p.publishedOn(dataset).orElse(null), p.source(),
+        return new Row(p.name(), p.title() + (network == null ? "" : ", network " + network + " instead of the protocol's"), ours, p.publishedOn(dataset).orElse(null), p.source(),
                 runs.stream().mapToDouble(r -> r.networkSecondsPerEpoch() * networkEpochs.applyAsInt(r.method())).average().orElse(Double.NaN),
                 featureSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
                 runs.stream().mapToDouble(r -> r.probeSecondsPerEpoch() * probeEpochs).average().orElse(Double.NaN));

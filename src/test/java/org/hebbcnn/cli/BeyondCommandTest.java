@@ -40,7 +40,8 @@ class BeyondCommandTest {
                 "--set", "probes.layers=[2]", "--out", out.toString());
         assertEquals(0, r.code(), r.output());
         String table = Files.readString(out.resolve("beyond.md"));
-        assertTrue(table.contains("| softhebb | SoftHebb (Journe et al. 2023) |"), table);
+        assertTrue(table.contains("| softhebb | SoftHebb (Journe et al. 2023), network custom instead of the protocol's |"),
+                "the small network given by --set is named in the row: " + table);
         assertFalse(table.contains("paper-hpca"), "no paper figures for a dataset that is not the paper's: " + table);
         JsonNode beyond = new ObjectMapper().readTree(out.resolve("beyond.json").toFile());
         JsonNode row = beyond.get("rows").get(0);

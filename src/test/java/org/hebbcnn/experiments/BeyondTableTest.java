@@ -47,6 +47,17 @@ class BeyondTableTest {
         assertTrue(r.what().contains("validation images too") && r.what().contains("2 seed(s)"), r.what());
     }
 
+    /** A protocol run on another network than its own says which, so that its figure is not read as the protocol's. */
+    @Test
+    void aProtocolOnAnotherNetworkNamesItInItsRow() {
+        org.hebbcnn.config.Protocol softhebb = org.hebbcnn.config.Protocol.named("softhebb");
+        BeyondTable.Row own = BeyondTable.protocolRow(softhebb, null, "cifar10", List.of(), m -> 1, 50, List.of());
+        assertEquals(softhebb.title(), own.what());
+        assertEquals(80.31, own.published(), 1e-9);
+        BeyondTable.Row wide = BeyondTable.protocolRow(softhebb, "softhebb-wide", "cifar10", List.of(), m -> 1, 50, List.of());
+        assertEquals(softhebb.title() + ", network softhebb-wide instead of the protocol's", wide.what());
+    }
+
     private static LinearReadoutExperiment.Report report(int seed, double top1, double featureSeconds, double epochSeconds) {
         List<ProbeTraining.Result> results = List.of(new ProbeTraining.Result("sgd", 2, 50, Double.NaN, 0.5, 0.9),
                 new ProbeTraining.Result("sgd", 3, 50, Double.NaN, top1, 0.98),
