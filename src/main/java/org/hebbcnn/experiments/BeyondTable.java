@@ -46,7 +46,8 @@ public record BeyondTable(String dataset, boolean reduced, List<Row> rows, List<
             java.util.function.ToIntFunction<String> networkEpochs, int probeEpochs, List<Double> featureSeconds) {
         Summary ours = runs.isEmpty() ? null : Statistics.summarize(runs.stream()
                 .mapToDouble(r -> 100 * topProbe(r).testTop1()).toArray());
-        return new Row(p.name(), p.title() + (network == null ? "" : ", network " + network + " instead of the protocol's"), ours, p.publishedOn(dataset).orElse(null), p.source(),
+        String what = network == null ? p.title() : p.title() + ", network " + network + " instead of the protocol's";
+        return new Row(p.name(), what, ours, p.publishedOn(dataset).orElse(null), p.source(),
                 runs.stream().mapToDouble(r -> r.networkSecondsPerEpoch() * networkEpochs.applyAsInt(r.method())).average().orElse(Double.NaN),
                 featureSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
                 runs.stream().mapToDouble(r -> r.probeSecondsPerEpoch() * probeEpochs).average().orElse(Double.NaN));

@@ -144,7 +144,8 @@ public final class ProbeTraining implements CheckpointedTraining.Model {
 
     @Override
     public String formatValidation(double validation) {
-        return String.format("%.2f%%%s", 100 * validation, validationSeen ? " (images it trains on, not selected on)" : "");
+        String figure = CheckpointedTraining.Model.super.formatValidation(validation);
+        return validationSeen ? figure + " (images it trains on, not selected on)" : figure;
     }
 
     /** The SGD probes train with Adam (L2 {@code weightDecay}) and this dropout instead of Nesterov SGD. */
